@@ -1,0 +1,133 @@
+"""``vidprompt db``: the local database, and pushing migrations to any database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import typer
+
+from vidprompt.cli._common import DbUrl, Workdir, console, err_console
+from vidprompt.database import connect, local_server, resolve_target, start_local
+from vidprompt.errors import LocalServerError
+from vidprompt.migrations import MIGRATIONS_DIR, apply_seed, discover, push
+
+app = typer.Typer(no_args_is_help=True, help="Manage the local database and push migrations.")
+
+
+@app.command()
+def start(workdir: Workdir = Path()) -> None:
+    """Start the local database (PostgreSQL 18, no Docker), creating it on first use.
+
+    Its data lives in .vidprompt/ under the work folder and survives restarts; a new
+    database gets the Supabase layer (roles, auth, storage).
+
+    Example: vidprompt db start
+    """
+    url = start_local(local_server(workdir))
+    console.print(f"Local database running: {url}")
+
+
+@app.command()
+def stop(workdir: Workdir = Path()) -> None:
+    """Stop the local database; its data is kept.
+
+    Example: vidprompt db stop
+    """
+    server = local_server(workdir)
+    was_running = server.running()
+    server.stop()
+    console.print("Stopped the local database." if was_running else "The local database is not running.")
+
+
+@app.command()
+def status(workdir: Workdir = Path()) -> None:
+    """Show whether the local database exists and runs, and where.
+
+    Exits 1 when it is not running.
+
+    Example: vidprompt db status
+    """
+    state = local_server(workdir).status()
+    console.print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
+    console.print(f"running: {'yes' if state.running else 'no'}")
+    if state.running:
+        console.print(f"url:     {local_server(workdir).url()}")
+    if not state.running:
+        raise typer.Exit(1)
+
+
+@app.command()
+def url(workdir: Workdir = Path()) -> None:
+    """Print the local database's connection URI (alone, for scripts).
+
+    Example: psql "$(vidprompt db url)"
+    """
+    server = local_server(workdir)
+    if not server.initialized:
+        raise LocalServerError(
+            "There is no local database in this folder yet.", hint="Run `vidprompt db start`."
+        )
+    print(server.url())
+
+
+@app.command()
+def reset(workdir: Workdir = Path()) -> None:
+    """Wipe the local database and rebuild it: Supabase layer, every migration, seed.sql.
+
+    Only the local database can be reset; all its data is lost.
+
+    Example: vidprompt db reset
+    """
+    server = local_server(workdir)
+    local = discover(workdir).migrations
+    for migration in local:
+        _ = migration.statements  # refuse a broken file before wiping anything
+    server.stop()
+    shutil.rmtree(server.data_dir, ignore_errors=True)
+    url = start_local(server)
+    with connect(url) as conn:
+        push(conn, local, include_all=True, on_apply=_announce)
+        if apply_seed(conn, workdir):
+            console.print("Seeding data from supabase/seed.sql...")
+    console.print(f"Finished: the local database is reset ({len(local)} migrations). {url}")
+
+
+@app.command("push")
+def push_command(
+    db_url: DbUrl = None,
+    workdir: Workdir = Path(),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be pushed; change nothing."),
+    include_all: bool = typer.Option(
+        False, "--include-all",
+        help="Also push local files older than the newest applied migration.",
+    ),
+) -> None:
+    """Apply the pending files of supabase/migrations/, each in its own transaction.
+
+    Compatible with the Supabase CLI's history (supabase_migrations.schema_migrations),
+    so either tool can push the same project. Refuses, naming the files, when applied
+    versions are missing locally, when a local file is older than the newest applied one
+    (unless --include-all), or when an applied file was edited since.
+
+    Example: vidprompt db push --db-url "$SUPABASE_DB_URL" --dry-run
+    """
+    found = discover(workdir)
+    for path in found.skipped:
+        err_console.print(f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)")
+    target = resolve_target(db_url, workdir)
+    with connect(target.url) as conn:
+        result = push(conn, found.migrations, include_all=include_all, dry_run=dry_run,
+                      on_apply=_announce)
+    if not result.pushed:
+        console.print("Remote database is up to date.")
+    elif dry_run:
+        console.print("Would push these migrations:")
+        for migration in result.pushed:
+            console.print(f"  • {migration.path.name}")
+    else:
+        console.print(f"Finished: pushed {len(result.pushed)} migration(s) from {MIGRATIONS_DIR}.")
+
+
+def _announce(migration: object) -> None:
+    console.print(f"Applying migration {getattr(migration, 'path', Path()).name}...")

@@ -1,0 +1,57 @@
+"""``vidprompt migration``: create migration files and compare them with a database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from vidprompt.cli._common import DbUrl, Workdir, console
+from vidprompt.database import connect, resolve_target
+from vidprompt.migrations import State, compare, discover, new_migration, read_history
+
+app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
+
+_STYLE = {
+    State.APPLIED: "green",
+    State.PENDING: "yellow",
+    State.MISSING_LOCALLY: "red",
+    State.EDITED: "red",
+}
+
+
+@app.command()
+def new(name: str, workdir: Workdir = Path()) -> None:
+    """Create an empty migration file stamped with the current UTC time.
+
+    Example: vidprompt migration new add_profiles_table
+    """
+    path = new_migration(workdir, name)
+    console.print(f"Created new migration at {path.relative_to(workdir)}")
+
+
+@app.command("list")
+def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
+    """Show local migration files beside the database's history, with drift.
+
+    States: applied, pending, missing locally (applied but no file), edited after push
+    (the file's statements differ from those applied).
+
+    Example: vidprompt migration list --db-url "$SUPABASE_DB_URL"
+    """
+    local = discover(workdir).migrations
+    target = resolve_target(db_url, workdir)
+    with connect(target.url) as conn:
+        states = compare(local, read_history(conn))
+    table = Table("Local", "Remote", "Name", "State")
+    for item in states:
+        table.add_row(
+            item.version if item.local else "",
+            item.version if item.applied else "",
+            item.name,
+            f"[{_STYLE[item.state]}]{item.state.value}[/]",
+        )
+    console.print(table)
+    if any(item.state in (State.MISSING_LOCALLY, State.EDITED) for item in states):
+        raise typer.Exit(1)

@@ -1,0 +1,38 @@
+"""The Supabase layer: what a Supabase database has that plain Postgres lacks.
+
+Installed only where there is no ``auth`` schema, so a real Supabase database (or one
+that already has the layer) is never touched.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
+
+_MARKER = "vidprompt local Supabase layer"
+
+
+def has_auth_schema(conn: psycopg.Connection[object]) -> bool:
+    row = conn.execute("select to_regnamespace('auth') is not null").fetchone()
+    return bool(row and row[0])
+
+
+def is_local_layer(conn: psycopg.Connection[object]) -> bool:
+    """True when the auth schema is vidprompt's stand-in rather than Supabase's own."""
+    row = conn.execute(
+        "select obj_description(to_regnamespace('auth'), 'pg_namespace') = %s", [_MARKER]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def install_supabase_layer(conn: psycopg.Connection[object]) -> bool:
+    """Install the layer in one transaction unless the database has ``auth``; True if it did."""
+    if has_auth_schema(conn):
+        return False
+    script = resources.files("vidprompt.sql").joinpath("supabase_layer.sql").read_text()
+    with conn.transaction():
+        conn.execute(script.encode())
+    return True
