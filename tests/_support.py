@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import psycopg
+from psycopg.rows import TupleRow
 
-Conn = psycopg.Connection[tuple[object, ...]]
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Conn = psycopg.Connection[TupleRow]
 
 
 @contextmanager

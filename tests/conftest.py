@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
 from vidprompt.database import LocalServer, install_supabase_layer
 from vidprompt.migrations import discover, push
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from psycopg.rows import TupleRow
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +47,9 @@ def pg_bin_dir(request: pytest.FixtureRequest) -> Path | None:
 
 @pytest.fixture(scope="session")
 def pg_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pg_bin_dir: Path | None
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    pg_bin_dir: Path | None,
 ) -> Iterator[LocalServer | None]:
     """The throwaway cluster the session runs on (None when --pg names a URL)."""
     if str(request.config.getoption("--pg")).startswith("postgres"):
@@ -131,7 +138,7 @@ def bare_url(database_factory: Callable[[str], str]) -> str:
 
 
 @pytest.fixture
-def admin(schema_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+def admin(schema_url: str) -> Iterator[psycopg.Connection[TupleRow]]:
     """A superuser connection (autocommit) to a pushed-schema database."""
     with psycopg.connect(schema_url, autocommit=True) as conn:
         yield conn

@@ -31,7 +31,7 @@ def world(admin: Conn) -> World:
 
 
 def _visible(conn: Conn) -> list[uuid.UUID]:
-    return [row[0] for row in conn.execute("select id from video_prompts").fetchall()]  # type: ignore[misc]
+    return [row[0] for row in conn.execute("select id from video_prompts").fetchall()]
 
 
 def _insert(conn: Conn, image: uuid.UUID, user: uuid.UUID) -> None:

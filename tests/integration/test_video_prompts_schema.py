@@ -44,7 +44,7 @@ def test_columns_types_defaults_and_nullability_match_the_plan(admin: Conn) -> N
 
 
 def test_the_plans_three_indexes_and_the_trigger_exist(admin: Conn) -> None:
-    indexes = dict(
+    indexes: dict[str, str] = dict(
         admin.execute(
             "select indexname, indexdef from pg_indexes where tablename = 'video_prompts'"
         ).fetchall()
@@ -91,10 +91,15 @@ def test_a_status_outside_the_four_is_rejected(admin: Conn) -> None:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("camera_style", "static"), ("film_effects", ["noir", "sepia"]),
-     ("film_effects", ["noir", "soft", "dreamy", "dramatic"])],
+    [
+        ("camera_style", "static"),
+        ("film_effects", ["noir", "sepia"]),
+        ("film_effects", ["noir", "soft", "dreamy", "dramatic"]),
+    ],
 )
-def test_values_outside_the_vocabulary_are_rejected(admin: Conn, column: str, value: object) -> None:
+def test_values_outside_the_vocabulary_are_rejected(
+    admin: Conn, column: str, value: object
+) -> None:
     user = create_user(admin)
     image = create_image(admin, user)
     with pytest.raises(psycopg.errors.CheckViolation):
@@ -127,7 +132,9 @@ def test_deleting_a_user_deletes_their_images_and_prompts(admin: Conn) -> None:
     create_prompt(admin, user, create_image(admin, user))
     other_prompt = create_prompt(admin, other, create_image(admin, other))
     admin.execute("delete from auth.users where id = %s", [user])
-    assert admin.execute("select count(*) from images where user_id = %s", [user]).fetchone() == (0,)
+    assert admin.execute("select count(*) from images where user_id = %s", [user]).fetchone() == (
+        0,
+    )
     assert admin.execute("select id from video_prompts").fetchall() == [(other_prompt,)]
 
 
@@ -154,7 +161,8 @@ def test_an_update_changes_updated_at_and_keeps_created_at(admin: Conn) -> None:
     after = admin.execute(
         "select created_at, updated_at from video_prompts where id = %s", [prompt]
     ).fetchone()
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert after[0] == before[0]
     assert after[1] > before[1]
 

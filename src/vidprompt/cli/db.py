@@ -37,7 +37,9 @@ def stop(workdir: Workdir = Path()) -> None:
     server = local_server(workdir)
     was_running = server.running()
     server.stop()
-    console.print("Stopped the local database." if was_running else "The local database is not running.")
+    console.print(
+        "Stopped the local database." if was_running else "The local database is not running."
+    )
 
 
 @app.command()
@@ -97,9 +99,12 @@ def reset(workdir: Workdir = Path()) -> None:
 def push_command(
     db_url: DbUrl = None,
     workdir: Workdir = Path(),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be pushed; change nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would be pushed; change nothing."
+    ),
     include_all: bool = typer.Option(
-        False, "--include-all",
+        False,
+        "--include-all",
         help="Also push local files older than the newest applied migration.",
     ),
 ) -> None:
@@ -114,11 +119,14 @@ def push_command(
     """
     found = discover(workdir)
     for path in found.skipped:
-        err_console.print(f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)")
+        err_console.print(
+            f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)"
+        )
     target = resolve_target(db_url, workdir)
     with connect(target.url) as conn:
-        result = push(conn, found.migrations, include_all=include_all, dry_run=dry_run,
-                      on_apply=_announce)
+        result = push(
+            conn, found.migrations, include_all=include_all, dry_run=dry_run, on_apply=_announce
+        )
     if not result.pushed:
         console.print("Remote database is up to date.")
     elif dry_run:

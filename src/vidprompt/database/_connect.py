@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -15,6 +16,9 @@ from vidprompt.config import load_settings
 from vidprompt.database._layer import install_supabase_layer
 from vidprompt.database._local import LocalServer
 from vidprompt.errors import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from psycopg.rows import TupleRow
 
 STATE_DIR = ".vidprompt"
 
@@ -51,7 +55,7 @@ def resolve_target(db_url: str | None, workdir: Path) -> Target:
     return Target(start_local(server), server)
 
 
-def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[tuple[object, ...]]:
+def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:
     """Connect without server-side prepared statements, so a transaction pooler works too."""
     try:
         return psycopg.connect(url, autocommit=autocommit, prepare_threshold=None)

@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.rows import TupleRow
 
 _MARKER = "vidprompt local Supabase layer"
 
 
-def has_auth_schema(conn: psycopg.Connection[object]) -> bool:
+def has_auth_schema(conn: psycopg.Connection[TupleRow]) -> bool:
     row = conn.execute("select to_regnamespace('auth') is not null").fetchone()
     return bool(row and row[0])
 
 
-def is_local_layer(conn: psycopg.Connection[object]) -> bool:
+def is_local_layer(conn: psycopg.Connection[TupleRow]) -> bool:
     """True when the auth schema is vidprompt's stand-in rather than Supabase's own."""
     row = conn.execute(
         "select obj_description(to_regnamespace('auth'), 'pg_namespace') = %s", [_MARKER]
@@ -28,7 +29,7 @@ def is_local_layer(conn: psycopg.Connection[object]) -> bool:
     return bool(row and row[0])
 
 
-def install_supabase_layer(conn: psycopg.Connection[object]) -> bool:
+def install_supabase_layer(conn: psycopg.Connection[TupleRow]) -> bool:
     """Install the layer in one transaction unless the database has ``auth``; True if it did."""
     if has_auth_schema(conn):
         return False

@@ -85,8 +85,15 @@ class LocalServer:
         self.data_dir.chmod(0o700)
         self._hand_over(self.data_dir)
         self._run(
-            "initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-            "--encoding=UTF8", "--locale=C", "--no-instructions",
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-instructions",
         )
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write(f"\ninclude_if_exists = '{_CONF_FILE}'\n")
@@ -102,8 +109,17 @@ class LocalServer:
         if port is None or not _port_is_free(port):
             self._write_settings(_free_port())
         try:
-            self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_file),
-                      "-w", "-t", "60", "start")
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            )
         except LocalServerError as exc:
             raise LocalServerError(
                 f"The local Postgres server did not start.\n{self._log_tail()}",
@@ -120,7 +136,10 @@ class LocalServer:
             return False
         result = subprocess.run(
             [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "status"],
-            capture_output=True, text=True, check=False, **self._user_kwargs(),
+            capture_output=True,
+            text=True,
+            check=False,
+            **self._user_kwargs(),
         )
         return result.returncode == 0
 
@@ -148,7 +167,10 @@ class LocalServer:
     def _run(self, program: str, *args: str) -> None:
         result = subprocess.run(
             [str(self.bin_dir / program), *args],
-            capture_output=True, text=True, check=False, **self._user_kwargs(),
+            capture_output=True,
+            text=True,
+            check=False,
+            **self._user_kwargs(),
         )
         if result.returncode != 0:
             raise LocalServerError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,7 +72,7 @@ def new_migration(workdir: Path, name: str, *, now: datetime | None = None) -> P
 
 
 def _refuse_duplicate_versions(migrations: list[LocalMigration]) -> None:
-    for earlier, later in zip(migrations, migrations[1:], strict=False):
+    for earlier, later in itertools.pairwise(migrations):
         if earlier.version == later.version:
             raise MigrationFileError(
                 f"{earlier.path.name} and {later.path.name} share version {earlier.version}.",

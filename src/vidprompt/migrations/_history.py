@@ -15,8 +15,7 @@ _CREATE = (
     b"create schema if not exists supabase_migrations",
     b"create table if not exists supabase_migrations.schema_migrations"
     b" (version text not null primary key)",
-    b"alter table supabase_migrations.schema_migrations"
-    b" add column if not exists statements text[]",
+    b"alter table supabase_migrations.schema_migrations add column if not exists statements text[]",
     b"alter table supabase_migrations.schema_migrations add column if not exists name text",
 )
 

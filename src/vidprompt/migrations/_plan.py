@@ -54,24 +54,33 @@ def compare(local: list[LocalMigration], applied: list[AppliedMigration]) -> lis
 
 def pending(states: list[MigrationState], *, include_all: bool) -> list[LocalMigration]:
     """The files to push, in order; refuses (naming the files) when that is not safe."""
-    _refuse(states, State.MISSING_LOCALLY,
-            "Remote migration versions not found in the local migrations directory:",
-            "Restore these files from version control, or, if they were removed on purpose, "
-            "delete their rows from supabase_migrations.schema_migrations "
-            "(`supabase migration repair --status reverted <version>`).")
-    _refuse(states, State.EDITED,
-            "Migration files were edited after they were applied:",
-            "Restore each file to what was applied (`vidprompt migration list` shows which) "
-            "and put the change into a new migration (`vidprompt migration new NAME`).")
+    _refuse(
+        states,
+        State.MISSING_LOCALLY,
+        "Remote migration versions not found in the local migrations directory:",
+        "Restore these files from version control, or, if they were removed on purpose, "
+        "delete their rows from supabase_migrations.schema_migrations "
+        "(`supabase migration repair --status reverted <version>`).",
+    )
+    _refuse(
+        states,
+        State.EDITED,
+        "Migration files were edited after they were applied:",
+        "Restore each file to what was applied (`vidprompt migration list` shows which) "
+        "and put the change into a new migration (`vidprompt migration new NAME`).",
+    )
     to_push = [s for s in states if s.state is State.PENDING]
     newest_applied = max((s.version for s in states if s.state is State.APPLIED), default=None)
     if not include_all and newest_applied is not None:
         older = [s for s in to_push if s.version < newest_applied]
-        _refuse(older, State.PENDING,
-                f"Found local migration files to be inserted before the last migration "
-                f"on the remote database ({newest_applied}):",
-                "Rerun with --include-all to push them anyway, or give them a newer "
-                "timestamp (`vidprompt migration new`) if their order matters.")
+        _refuse(
+            older,
+            State.PENDING,
+            f"Found local migration files to be inserted before the last migration "
+            f"on the remote database ({newest_applied}):",
+            "Rerun with --include-all to push them anyway, or give them a newer "
+            "timestamp (`vidprompt migration new`) if their order matters.",
+        )
     return [s.local for s in to_push if s.local is not None]
 
 

@@ -7,18 +7,19 @@ edited files are refused rather than silently skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import psycopg
 import pglast
+import psycopg
 
 from vidprompt.errors import MissingExtension, StatementFailed
 from vidprompt.migrations._history import ensure_history, read_history, record
 from vidprompt.migrations._plan import compare, pending
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from psycopg.rows import TupleRow
 
     from vidprompt.migrations._files import LocalMigration
@@ -102,8 +103,10 @@ def describe_failure(
     ]
     hint = None
     if exc.sqlstate == "3F000" and "auth" in message:
-        hint = ("This database has no Supabase auth layer. Use a Supabase project, or the "
-                "local database (`vidprompt db start`), which has one.")
+        hint = (
+            "This database has no Supabase auth layer. Use a Supabase project, or the "
+            "local database (`vidprompt db start`), which has one."
+        )
     return StatementFailed("\n".join(lines), hint=hint)
 
 
@@ -116,7 +119,7 @@ def _show_position(statement: str, position: str | None) -> str:
     line_number = before.count("\n")
     column = index - (before.rfind("\n") + 1)
     lines = statement.splitlines()
-    shown = lines[: line_number + 1] + [" " * column + "^"] + lines[line_number + 1 :]
+    shown = [*lines[: line_number + 1], " " * column + "^", *lines[line_number + 1 :]]
     return _indent("\n".join(shown))
 
 

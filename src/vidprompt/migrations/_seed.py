@@ -31,8 +31,8 @@ def apply_seed(conn: psycopg.Connection[TupleRow], workdir: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     statements = split_statements(text, source=str(SEED_FILE))
     with conn.transaction():
-        for statement in _CREATE:
-            conn.execute(statement)
+        for ddl in _CREATE:
+            conn.execute(ddl)
         for number, statement in enumerate(statements, start=1):
             try:
                 conn.execute(statement.encode())

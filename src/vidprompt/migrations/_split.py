@@ -21,8 +21,7 @@ def split_statements(sql: str, *, source: str) -> list[str]:
         message, index = exc.args[0], exc.args[1]
         line, column = _line_and_column(sql, index)
         raise MigrationFileError(
-            f"{source}: {message} (line {line}, column {column})\n"
-            f"{_excerpt(sql, line, column)}",
+            f"{source}: {message} (line {line}, column {column})\n{_excerpt(sql, line, column)}",
             hint="Fix the SQL in that file; nothing was pushed.",
         ) from exc
 
