@@ -29,9 +29,7 @@ def _push(
     url: str, workdir: Path, *, include_all: bool = False, dry_run: bool = False
 ) -> list[str]:
     with psycopg.connect(url, autocommit=True) as conn:
-        result = push(
-            conn, discover(workdir).migrations, include_all=include_all, dry_run=dry_run
-        )
+        result = push(conn, discover(workdir).migrations, include_all=include_all, dry_run=dry_run)
     return [m.version for m in result.pushed]
 
 
@@ -118,7 +116,8 @@ def test_concurrent_pushes_apply_each_file_once(bare_url: str, tmp_path: Path) -
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(len(pushed) for pushed in results) == [0, 5]
+    # each file ran exactly once (a second run of a file would fail: its table exists)
+    assert sorted(version for pushed in results for version in pushed) == ["1", "2", "3", "4", "5"]
 
 
 def test_an_edited_file_is_refused(bare_url: str, tmp_path: Path) -> None:
@@ -176,3 +175,37 @@ def test_a_migration_referencing_auth_on_plain_postgres_says_why(
         _push(bare_url, workdir)
     assert caught.value.hint
     assert "auth layer" in caught.value.hint
+
+
+def test_a_file_with_create_index_concurrently_is_pushed_outside_a_transaction(
+    bare_url: str, tmp_path: Path
+) -> None:
+    workdir = _project(
+        tmp_path,
+        {
+            "1_table.sql": "create table t (x int);",
+            "2_index.sql": "create index concurrently t_x_idx on t (x);\nselect 1;",
+        },
+    )
+    assert [m.transactional for m in discover(workdir).migrations] == [True, False]
+    assert _push(bare_url, workdir) == ["1", "2"]
+    with psycopg.connect(bare_url) as conn:
+        valid = conn.execute(
+            "select indisvalid from pg_index where indexrelid = 't_x_idx'::regclass"
+        ).fetchone()
+    assert valid == (True,)
+    assert _push(bare_url, workdir) == []
+
+
+def test_a_failure_outside_a_transaction_says_what_stayed_applied(
+    bare_url: str, tmp_path: Path
+) -> None:
+    workdir = _project(
+        tmp_path,
+        {"1_index.sql": "create table t (x int);\ncreate index concurrently i on missing (x);"},
+    )
+    with pytest.raises(StatementFailed, match="statements 1 to 1 stay applied"):
+        _push(bare_url, workdir)
+    assert _tables(bare_url) == {"t"}
+    with psycopg.connect(bare_url) as conn:
+        assert read_history(conn) == []

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vidprompt.errors import MigrationFileError
-from vidprompt.migrations import same_statements, split_statements
+from vidprompt.migrations import needs_own_transaction, same_statements, split_statements
 
 
 def test_dollar_quoted_bodies_keep_their_semicolons() -> None:
@@ -88,3 +88,21 @@ def test_string_literals_round_trip_through_the_splitter(text: str) -> None:
         f"select {literal}",
         "select 1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("statement", "needs"),
+    [
+        ("create index concurrently i on t (x)", True),
+        ("create index i on t (x)", False),
+        ("reindex index concurrently i", True),
+        ("reindex index i", False),
+        ("vacuum t", True),
+        ("alter system set work_mem = '8MB'", True),
+        ("create table t (x int)", False),
+    ],
+)
+def test_statements_that_cannot_run_in_a_transaction_are_recognised(
+    statement: str, needs: bool
+) -> None:
+    assert needs_own_transaction(statement) is needs

@@ -10,7 +10,7 @@ import typer
 from vidprompt.cli._common import DbUrl, Workdir, console, err_console
 from vidprompt.database import connect, local_server, resolve_target, start_local
 from vidprompt.errors import LocalServerError
-from vidprompt.migrations import MIGRATIONS_DIR, apply_seed, discover, push
+from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, apply_seed, discover, push
 
 app = typer.Typer(no_args_is_help=True, help="Manage the local database and push migrations.")
 
@@ -137,5 +137,10 @@ def push_command(
         console.print(f"Finished: pushed {len(result.pushed)} migration(s) from {MIGRATIONS_DIR}.")
 
 
-def _announce(migration: object) -> None:
-    console.print(f"Applying migration {getattr(migration, 'path', Path()).name}...")
+def _announce(migration: LocalMigration) -> None:
+    console.print(f"Applying migration {migration.path.name}...")
+    if not migration.transactional:
+        err_console.print(
+            f"  note: {migration.path.name} holds a statement that cannot run in a transaction"
+            " (e.g. CREATE INDEX CONCURRENTLY); it runs statement by statement."
+        )

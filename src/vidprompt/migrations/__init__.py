@@ -14,7 +14,7 @@ from vidprompt.migrations._history import AppliedMigration, read_history
 from vidprompt.migrations._plan import MigrationState, State, compare, pending
 from vidprompt.migrations._push import PushResult, push
 from vidprompt.migrations._seed import apply_seed
-from vidprompt.migrations._split import same_statements, split_statements
+from vidprompt.migrations._split import needs_own_transaction, same_statements, split_statements
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -28,6 +28,7 @@ __all__ = [
     "apply_seed",
     "compare",
     "discover",
+    "needs_own_transaction",
     "new_migration",
     "pending",
     "push",

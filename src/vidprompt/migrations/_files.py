@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from vidprompt.errors import MigrationFileError
-from vidprompt.migrations._split import split_statements
+from vidprompt.migrations._split import needs_own_transaction, split_statements
 
 FILE_NAME = re.compile(r"^([0-9]+)_(.*)\.sql$")
 MIGRATIONS_DIR = Path("supabase") / "migrations"
@@ -28,6 +28,11 @@ class LocalMigration:
     @cached_property
     def statements(self) -> list[str]:
         return split_statements(self.path.read_text(encoding="utf-8"), source=self.path.name)
+
+    @cached_property
+    def transactional(self) -> bool:
+        """False when a statement (e.g. CREATE INDEX CONCURRENTLY) cannot run in a transaction."""
+        return not any(needs_own_transaction(statement) for statement in self.statements)
 
 
 @dataclass(frozen=True)

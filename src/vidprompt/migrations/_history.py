@@ -29,8 +29,11 @@ class AppliedMigration:
     statements: list[str] | None
 
 
-def ensure_history(conn: psycopg.Connection[TupleRow]) -> None:
+def ensure_history(conn: psycopg.Connection[TupleRow], *, lock: int) -> None:
+    """Create the table if missing; ``lock`` serializes concurrent creators (a race on
+    ``create table if not exists`` otherwise fails with a unique violation)."""
     with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", [lock])
         for statement in _CREATE:
             conn.execute(statement)
 
@@ -47,6 +50,14 @@ def read_history(conn: psycopg.Connection[TupleRow]) -> list[AppliedMigration]:
         " order by version"
     ).fetchall()
     return [AppliedMigration(str(v), n, list(s) if s is not None else None) for v, n, s in rows]
+
+
+def is_recorded(conn: psycopg.Connection[TupleRow], version: str) -> bool:
+    row = conn.execute(
+        "select exists (select from supabase_migrations.schema_migrations where version = %s)",
+        [version],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def record(conn: psycopg.Connection[TupleRow], migration: LocalMigration) -> None:

@@ -1,8 +1,14 @@
 """``db push``: apply pending migration files, each in one transaction with its history row.
 
 Compatible with the Supabase CLI's history, so either tool can push the same project,
-and safer: a session advisory lock makes concurrent pushes apply each file once, and
-edited files are refused rather than silently skipped.
+and safer:
+
+- concurrent pushes apply each file exactly once: every file's transaction takes an
+  advisory lock and re-checks the history before it runs, which also works through
+  Supabase's transaction pooler (no session state is needed);
+- edited files are refused rather than silently skipped (see ``_plan``);
+- a file holding a statement that cannot run in a transaction (``CREATE INDEX
+  CONCURRENTLY``) runs statement by statement instead of failing, under a session lock.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import pglast
 import psycopg
+from pglast import ast
 
 from vidprompt.errors import MissingExtension, StatementFailed
-from vidprompt.migrations._history import ensure_history, read_history, record
+from vidprompt.migrations._history import ensure_history, is_recorded, read_history, record
 from vidprompt.migrations._plan import compare, pending
 
 if TYPE_CHECKING:
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 
     from vidprompt.migrations._files import LocalMigration
 
-# Arbitrary but fixed: every vidprompt push on a database takes this session lock.
+# Arbitrary but fixed: every vidprompt push on a database serializes on this lock key.
 PUSH_LOCK = 7020251125
 
 
@@ -48,33 +55,67 @@ def push(
     if dry_run:
         todo = pending(compare(local, read_history(conn)), include_all=include_all)
         return PushResult(todo, dry_run=True)
+    ensure_history(conn, lock=PUSH_LOCK)
+    todo = pending(compare(local, read_history(conn)), include_all=include_all)
+    pushed = [m for m in todo if apply(conn, m, on_apply=on_apply)]
+    return PushResult(pushed, dry_run=False)
+
+
+def apply(
+    conn: psycopg.Connection[TupleRow],
+    migration: LocalMigration,
+    *,
+    on_apply: Callable[[LocalMigration], None] | None = None,
+) -> bool:
+    """Run one file and record it; False when a concurrent push already applied it."""
+    if not migration.transactional:
+        return _apply_statement_by_statement(conn, migration, on_apply)
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", [PUSH_LOCK])
+        if is_recorded(conn, migration.version):
+            return False
+        if on_apply:
+            on_apply(migration)
+        conn.execute("reset all")  # settings a previous file left behind, as the CLI does
+        _run(conn, migration)
+        record(conn, migration)
+    return True
+
+
+def _apply_statement_by_statement(
+    conn: psycopg.Connection[TupleRow],
+    migration: LocalMigration,
+    on_apply: Callable[[LocalMigration], None] | None,
+) -> bool:
     conn.execute("select pg_advisory_lock(%s)", [PUSH_LOCK])
     try:
-        ensure_history(conn)
-        todo = pending(compare(local, read_history(conn)), include_all=include_all)
-        for migration in todo:
-            if on_apply:
-                on_apply(migration)
-            apply(conn, migration)
-        return PushResult(todo, dry_run=False)
+        if is_recorded(conn, migration.version):
+            return False
+        if on_apply:
+            on_apply(migration)
+        conn.execute("reset all")
+        _run(conn, migration, atomic=False)
+        record(conn, migration)
+        return True
     finally:
         conn.execute("select pg_advisory_unlock(%s)", [PUSH_LOCK])
 
 
-def apply(conn: psycopg.Connection[TupleRow], migration: LocalMigration) -> None:
-    """Run one file and record it, all in one transaction: all of it or none of it."""
+def _run(
+    conn: psycopg.Connection[TupleRow], migration: LocalMigration, *, atomic: bool = True
+) -> None:
     statements = migration.statements
-    with conn.transaction():
-        for number, statement in enumerate(statements, start=1):
-            try:
-                conn.execute(statement.encode())
-            except psycopg.Error as exc:
-                raise describe_failure(migration.path.name, statements, number, exc) from exc
-        record(conn, migration)
+    for number, statement in enumerate(statements, start=1):
+        try:
+            conn.execute(statement.encode())
+        except psycopg.Error as exc:
+            raise describe_failure(
+                migration.path.name, statements, number, exc, atomic=atomic
+            ) from exc
 
 
 def describe_failure(
-    source: str, statements: list[str], number: int, exc: psycopg.Error
+    source: str, statements: list[str], number: int, exc: psycopg.Error, *, atomic: bool = True
 ) -> StatementFailed | MissingExtension:
     """The error for statement ``number`` (1-based) of ``source`` failing with ``exc``."""
     statement = statements[number - 1]
@@ -95,12 +136,14 @@ def describe_failure(
         lines.append(f"DETAIL: {diag.message_detail}")
     if diag.message_hint:
         lines.append(f"HINT: {diag.message_hint}")
-    lines += [
-        "",
-        _show_position(statement, diag.statement_position),
-        "",
-        "Nothing of this file was applied; files before it stay applied.",
-    ]
+    lines += ["", _show_position(statement, diag.statement_position), ""]
+    if atomic:
+        lines.append("Nothing of this file was applied; files before it stay applied.")
+    else:
+        lines.append(
+            f"This file runs outside a transaction: statements 1 to {number - 1} stay applied "
+            "and the file is not recorded. Make them safe to repeat (IF NOT EXISTS) and push again."
+        )
     hint = None
     if exc.sqlstate == "3F000" and "auth" in message:
         hint = (
@@ -132,8 +175,7 @@ def _created_extension(statement: str) -> str | None:
         node = pglast.parse_sql(statement)[0].stmt
     except pglast.parser.ParseError:
         return None
-    name = getattr(node, "extname", None) if type(node).__name__ == "CreateExtensionStmt" else None
-    return str(name) if name else None
+    return str(node.extname) if isinstance(node, ast.CreateExtensionStmt) else None
 
 
 _EXTENSION_HINT = (

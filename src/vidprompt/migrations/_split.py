@@ -8,7 +8,7 @@ without their trailing ``;`` and surrounding blanks, as the Supabase CLI stores 
 from __future__ import annotations
 
 import pglast
-from pglast import parser
+from pglast import ast, parser
 
 from vidprompt.errors import MigrationFileError
 
@@ -24,6 +24,33 @@ def split_statements(sql: str, *, source: str) -> list[str]:
             f"{source}: {message} (line {line}, column {column})\n{_excerpt(sql, line, column)}",
             hint="Fix the SQL in that file; nothing was pushed.",
         ) from exc
+
+
+def needs_own_transaction(statement: str) -> bool:
+    """Whether Postgres refuses to run ``statement`` inside a transaction block.
+
+    ``CREATE INDEX CONCURRENTLY``, ``REINDEX ... CONCURRENTLY``, ``VACUUM``, ``ALTER SYSTEM``
+    and database or tablespace DDL: a file holding one cannot be a single transaction.
+    """
+    try:
+        node = pglast.parse_sql(statement)[0].stmt
+    except parser.ParseError:
+        return False
+    if isinstance(node, ast.IndexStmt):
+        return bool(node.concurrent)
+    if isinstance(node, ast.ReindexStmt):
+        return any(getattr(p, "defname", None) == "concurrently" for p in node.params or ())
+    return isinstance(node, _NO_TRANSACTION)
+
+
+_NO_TRANSACTION = (
+    ast.VacuumStmt,
+    ast.AlterSystemStmt,
+    ast.CreatedbStmt,
+    ast.DropdbStmt,
+    ast.CreateTableSpaceStmt,
+    ast.DropTableSpaceStmt,
+)
 
 
 def same_statements(left: list[str], right: list[str]) -> bool:
