@@ -1,0 +1,169 @@
+"""Typed rows of the database, generated from its catalog: do not edit."""
+
+# Regenerate with `vidprompt types update` after a migration. There is no
+# `from __future__ import annotations`: Pydantic and TypedDict read these at runtime.
+
+import uuid
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from typing_extensions import TypedDict
+
+ImagesType = Literal["generated", "source"]
+VideoPromptsCameraStyle = Literal[
+    "cinematic",
+    "dolly",
+    "orbit",
+    "slow_motion",
+    "statisch",
+    "zoom_in",
+]
+VideoPromptsStatus = Literal["completed", "draft", "failed", "pending"]
+
+
+class CollectionsRow(BaseModel):
+    """A row of the table public.collections."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    created_at: AwareDatetime
+    id: uuid.UUID
+    name: Annotated[str, Field(min_length=1)]
+    prompt: str | None
+    quantity: int | None
+    status: str
+    type: str
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+
+
+class CollectionsInsert(TypedDict):
+    """A new row of public.collections; keys with a default may be left out."""
+
+    created_at: NotRequired[AwareDatetime]
+    id: NotRequired[uuid.UUID]
+    name: Annotated[str, Field(min_length=1)]
+    prompt: NotRequired[str | None]
+    quantity: NotRequired[int | None]
+    status: NotRequired[str]
+    type: NotRequired[str]
+    updated_at: NotRequired[AwareDatetime]
+    user_id: uuid.UUID
+
+
+class CollectionsUpdate(TypedDict, total=False):
+    """A change to rows of public.collections: only the columns to set."""
+
+    created_at: AwareDatetime
+    id: uuid.UUID
+    name: Annotated[str, Field(min_length=1)]
+    prompt: str | None
+    quantity: int | None
+    status: str
+    type: str
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+
+
+class ImagesRow(BaseModel):
+    """A row of the table public.images."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    collection_id: uuid.UUID | None
+    created_at: AwareDatetime
+    id: uuid.UUID
+    metadata: JsonValue | None
+    status: str
+    storage_path: str
+    type: ImagesType
+    url: str
+    user_id: uuid.UUID
+
+
+class ImagesInsert(TypedDict):
+    """A new row of public.images; keys with a default may be left out."""
+
+    collection_id: NotRequired[uuid.UUID | None]
+    created_at: NotRequired[AwareDatetime]
+    id: NotRequired[uuid.UUID]
+    metadata: NotRequired[JsonValue | None]
+    status: NotRequired[str]
+    storage_path: str
+    type: ImagesType
+    url: str
+    user_id: uuid.UUID
+
+
+class ImagesUpdate(TypedDict, total=False):
+    """A change to rows of public.images: only the columns to set."""
+
+    collection_id: uuid.UUID | None
+    created_at: AwareDatetime
+    id: uuid.UUID
+    metadata: JsonValue | None
+    status: str
+    storage_path: str
+    type: ImagesType
+    url: str
+    user_id: uuid.UUID
+
+
+class VideoPromptsRow(BaseModel):
+    """A row of the table public.video_prompts."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    camera_style: VideoPromptsCameraStyle | None
+    created_at: AwareDatetime
+    error_code: str | None
+    error_message: str | None
+    film_effects: Annotated[list[str], Field(max_length=3)] | None
+    id: uuid.UUID
+    image_id: uuid.UUID
+    is_primary: bool | None
+    model_name: str
+    prompt_text: Annotated[str, Field(max_length=2000)]
+    seq: int
+    status: VideoPromptsStatus
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+    user_instruction: Annotated[str, Field(max_length=500)] | None
+
+
+class VideoPromptsInsert(TypedDict):
+    """A new row of public.video_prompts; keys with a default may be left out."""
+
+    camera_style: NotRequired[VideoPromptsCameraStyle | None]
+    created_at: NotRequired[AwareDatetime]
+    error_code: NotRequired[str | None]
+    error_message: NotRequired[str | None]
+    film_effects: NotRequired[Annotated[list[str], Field(max_length=3)] | None]
+    id: NotRequired[uuid.UUID]
+    image_id: uuid.UUID
+    is_primary: NotRequired[bool | None]
+    model_name: str
+    prompt_text: Annotated[str, Field(max_length=2000)]
+    status: NotRequired[VideoPromptsStatus]
+    updated_at: NotRequired[AwareDatetime]
+    user_id: uuid.UUID
+    user_instruction: NotRequired[Annotated[str, Field(max_length=500)] | None]
+
+
+class VideoPromptsUpdate(TypedDict, total=False):
+    """A change to rows of public.video_prompts: only the columns to set."""
+
+    camera_style: VideoPromptsCameraStyle | None
+    created_at: AwareDatetime
+    error_code: str | None
+    error_message: str | None
+    film_effects: Annotated[list[str], Field(max_length=3)] | None
+    id: uuid.UUID
+    image_id: uuid.UUID
+    is_primary: bool | None
+    model_name: str
+    prompt_text: Annotated[str, Field(max_length=2000)]
+    status: VideoPromptsStatus
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+    user_instruction: Annotated[str, Field(max_length=500)] | None

@@ -1,0 +1,44 @@
+"""The live catalog, and what is built on it: type generation, verify and lint."""
+
+from __future__ import annotations
+
+from vidprompt.schema._catalog import DEFAULT_SCHEMAS, read_catalog
+from vidprompt.schema._checks import Narrowing, narrowings
+from vidprompt.schema._errors import StaleTypes, TypegenError
+from vidprompt.schema._model import (
+    Argument,
+    Catalog,
+    Column,
+    CompositeType,
+    Constraint,
+    Enum,
+    Function,
+    Index,
+    Policy,
+    Relation,
+    Trigger,
+    TypeRef,
+)
+from vidprompt.schema._python import python_module
+
+__all__ = [
+    "DEFAULT_SCHEMAS",
+    "Argument",
+    "Catalog",
+    "Column",
+    "CompositeType",
+    "Constraint",
+    "Enum",
+    "Function",
+    "Index",
+    "Narrowing",
+    "Policy",
+    "Relation",
+    "StaleTypes",
+    "Trigger",
+    "TypeRef",
+    "TypegenError",
+    "narrowings",
+    "python_module",
+    "read_catalog",
+]

@@ -1,0 +1,249 @@
+-- Catalog introspection: every query reads pg_catalog only and takes the schemas to
+-- describe as %(schemas)s (a text array). Loaded once by vidprompt.schema._queries.
+
+-- name: relations
+-- Tables, partitioned tables, views, materialized views and foreign tables.
+select
+  c.oid::int8 as oid,
+  n.nspname as schema,
+  c.relname as name,
+  c.relkind::text as kind,
+  c.relrowsecurity as rls_enabled,
+  c.relforcerowsecurity as rls_forced,
+  coalesce(c.reloptions, '{}')::text[] as options,
+  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end as view_definition,
+  -- postgres-meta's rule: a view is updatable when UPDATE and DELETE both are (4 | 16).
+  c.relkind = 'v' and (pg_relation_is_updatable(c.oid, false) & 20) = 20 as is_updatable,
+  pg_get_userbyid(c.relowner) as owner,
+  obj_description(c.oid, 'pg_class') as comment
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and not c.relispartition
+order by n.nspname, c.relname;
+
+-- name: columns
+-- Nullability follows postgres-meta: NOT NULL on the column or on its domain.
+select
+  a.attrelid::int8 as relation_oid,
+  a.attnum::int as number,
+  a.attname as name,
+  format_type(a.atttypid, a.atttypmod) as data_type,
+  a.atttypid::int8 as type_oid,
+  not (a.attnotnull or (d.typtype = 'd' and d.typnotnull)) as nullable,
+  case when a.atthasdef then pg_get_expr(ad.adbin, ad.adrelid) end as default_value,
+  a.attidentity::text as identity,
+  a.attgenerated::text as generated,
+  c.relkind in ('r', 'p')
+    or (c.relkind in ('v', 'f') and pg_column_is_updatable(c.oid, a.attnum, false)) as updatable,
+  case when a.atttypmod > 4 and format_type(a.atttypid, null) in ('character varying', 'character')
+    then a.atttypmod - 4 end as max_length,
+  col_description(c.oid, a.attnum) as comment
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_type d on d.oid = a.atttypid
+left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f', 'c')
+  and a.attnum > 0
+  and not a.attisdropped
+order by a.attrelid, a.attnum;
+
+-- name: constraints
+-- Primary keys, unique, check and foreign-key constraints (not PG 18's NOT NULL rows).
+select
+  con.conrelid::int8 as relation_oid,
+  con.conname as name,
+  con.contype::text as kind,
+  array(
+    select a.attname from unnest(con.conkey) with ordinality k(num, pos)
+    join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num
+    order by k.pos
+  )::text[] as columns,
+  case when con.contype = 'c' then pg_get_expr(con.conbin, con.conrelid) end as expression,
+  pg_get_constraintdef(con.oid) as definition,
+  fn.nspname as referenced_schema,
+  fc.relname as referenced_table,
+  array(
+    select a.attname from unnest(con.confkey) with ordinality k(num, pos)
+    join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num
+    order by k.pos
+  )::text[] as referenced_columns,
+  con.confdeltype::text as on_delete,
+  con.confupdtype::text as on_update,
+  con.convalidated as validated
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+left join pg_class fc on fc.oid = con.confrelid
+left join pg_namespace fn on fn.oid = fc.relnamespace
+where n.nspname = any(%(schemas)s)
+  and con.contype in ('p', 'u', 'c', 'f')
+order by con.conrelid, con.conname;
+
+-- name: indexes
+-- key_columns holds NULL for an expression; signature is what duplicate_index compares.
+select
+  i.indrelid::int8 as relation_oid,
+  ic.relname as name,
+  array(
+    select a.attname from unnest(i.indkey[0:i.indnkeyatts - 1]) with ordinality k(num, pos)
+    left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.num and k.num > 0
+    order by k.pos
+  )::text[] as key_columns,
+  i.indisunique as is_unique,
+  i.indisprimary as is_primary,
+  pg_get_expr(i.indpred, i.indrelid) as predicate,
+  pg_get_indexdef(i.indexrelid) as definition,
+  concat_ws(
+    '|', am.amname, i.indkey::text, i.indclass::text, i.indcollation::text, i.indoption::text,
+    pg_get_expr(i.indexprs, i.indrelid), pg_get_expr(i.indpred, i.indrelid)
+  ) as signature
+from pg_index i
+join pg_class ic on ic.oid = i.indexrelid
+join pg_am am on am.oid = ic.relam
+join pg_class c on c.oid = i.indrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s)
+order by i.indrelid, ic.relname;
+
+-- name: policies
+select
+  p.polrelid::int8 as relation_oid,
+  p.polname as name,
+  case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE'
+    when 'd' then 'DELETE' else 'ALL' end as command,
+  p.polpermissive as permissive,
+  array(
+    select case when r = 0 then 'public' else pg_get_userbyid(r) end
+    from unnest(p.polroles) r order by 1
+  )::text[] as roles,
+  pg_get_expr(p.polqual, p.polrelid) as using_expression,
+  pg_get_expr(p.polwithcheck, p.polrelid) as check_expression
+from pg_policy p
+join pg_class c on c.oid = p.polrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s)
+order by p.polrelid, p.polname;
+
+-- name: triggers
+select
+  tg.tgrelid::int8 as relation_oid,
+  tg.tgname as name,
+  pn.nspname as function_schema,
+  p.proname as function_name,
+  case when tg.tgtype & 2 <> 0 then 'BEFORE' when tg.tgtype & 64 <> 0 then 'INSTEAD OF'
+    else 'AFTER' end as timing,
+  array_remove(array[
+    case when tg.tgtype & 4 <> 0 then 'INSERT' end,
+    case when tg.tgtype & 16 <> 0 then 'UPDATE' end,
+    case when tg.tgtype & 8 <> 0 then 'DELETE' end,
+    case when tg.tgtype & 32 <> 0 then 'TRUNCATE' end
+  ], null)::text[] as events,
+  case when tg.tgtype & 1 <> 0 then 'ROW' else 'STATEMENT' end as level,
+  tg.tgenabled <> 'D' as enabled
+from pg_trigger tg
+join pg_class c on c.oid = tg.tgrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_proc p on p.oid = tg.tgfoid
+join pg_namespace pn on pn.oid = p.pronamespace
+where n.nspname = any(%(schemas)s)
+  and not tg.tgisinternal
+order by tg.tgrelid, tg.tgname;
+
+-- name: grants
+-- A NULL ACL means the owner's defaults, spelled out by acldefault().
+select
+  c.oid::int8 as relation_oid,
+  case when acl.grantee = 0 then 'public' else pg_get_userbyid(acl.grantee) end as grantee,
+  acl.privilege_type as privilege
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+cross join lateral aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) acl
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+order by c.oid, 2, 3;
+
+-- name: functions
+-- Functions and procedures, without those an extension owns.
+select
+  p.oid::int8 as oid,
+  n.nspname as schema,
+  p.proname as name,
+  p.prokind::text as kind,
+  pg_get_function_identity_arguments(p.oid) as identity_arguments,
+  pg_get_function_arguments(p.oid) as arguments,
+  coalesce(p.proargnames, '{}')::text[] as argument_names,
+  coalesce(p.proargmodes::text[], '{}') as argument_modes,
+  coalesce(p.proallargtypes, p.proargtypes::oid[])::int8[] as argument_type_oids,
+  p.pronargdefaults::int as default_count,
+  p.prorettype::int8 as return_type_oid,
+  p.proretset as returns_set,
+  p.prorows::float8 as rows,
+  l.lanname as language,
+  case p.provolatile when 'i' then 'IMMUTABLE' when 's' then 'STABLE' else 'VOLATILE' end
+    as volatility,
+  p.prosecdef as security_definer,
+  coalesce(p.proconfig, '{}')::text[] as config
+from pg_proc p
+join pg_namespace n on n.oid = p.pronamespace
+join pg_language l on l.oid = p.prolang
+where n.nspname = any(%(schemas)s)
+  and not exists (
+    select from pg_depend dep
+    where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e'
+  )
+order by n.nspname, p.proname, p.oid;
+
+-- name: types
+-- What a generator needs to name the types of columns, arguments and results: a domain
+-- stands for its base type, an array names its element.
+select
+  d.oid::int8 as oid,
+  n.nspname as schema,
+  t.typname as name,
+  t.typtype::text as kind,
+  t.typrelid::int8 as relation_oid,
+  coalesce(rc.relkind::text, '') as relation_kind,
+  en.nspname as element_schema,
+  et.typname as element_name,
+  et.typtype::text as element_kind,
+  et.typrelid::int8 as element_relation_oid
+from pg_type d
+join pg_type t on t.oid = case when d.typtype = 'd' then d.typbasetype else d.oid end
+join pg_namespace n on n.oid = t.typnamespace
+left join pg_class rc on rc.oid = t.typrelid
+left join pg_type et on et.oid = t.typelem and t.typlen = -1 and t.typelem <> 0
+left join pg_namespace en on en.oid = et.typnamespace
+where d.oid = any(%(oids)s::oid[]);
+
+-- name: enums
+select
+  n.nspname as schema,
+  t.typname as name,
+  array(
+    select e.enumlabel from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
+  )::text[] as labels
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+where t.typtype = 'e'
+  and n.nspname = any(%(schemas)s)
+  and not exists (
+    select from pg_depend dep
+    where dep.classid = 'pg_type'::regclass and dep.objid = t.oid and dep.deptype = 'e'
+  )
+order by n.nspname, t.typname;
+
+-- name: composite_types
+-- Stand-alone composite types (create type ... as (...)), not tables' row types.
+select
+  n.nspname as schema,
+  t.typname as name,
+  c.oid::int8 as relation_oid
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+join pg_class c on c.oid = t.typrelid and c.relkind = 'c'
+where n.nspname = any(%(schemas)s)
+order by n.nspname, t.typname;
