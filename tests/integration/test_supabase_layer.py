@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from typing import TYPE_CHECKING
 
@@ -178,3 +179,18 @@ def test_a_database_with_supabases_own_auth_schema_is_left_untouched(bare_url: s
         push(conn, discover(REPO).migrations)
         assert _auth_snapshot(conn) == before
         assert _value(conn, "select to_regnamespace('storage')") is None
+
+
+def test_concurrent_installs_into_one_database_install_it_once(bare_url: str) -> None:
+    results: list[bool] = []
+
+    def install() -> None:
+        with psycopg.connect(bare_url, autocommit=True) as conn:
+            results.append(install_supabase_layer(conn))
+
+    threads = [threading.Thread(target=install) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, True]

@@ -14,10 +14,13 @@ if TYPE_CHECKING:
     from psycopg.rows import TupleRow
 
 _MARKER = "vidprompt local Supabase layer"
+_INSTALL_LOCK = 7020251124
 
 
 def has_auth_schema(conn: psycopg.Connection[TupleRow]) -> bool:
-    row = conn.execute("select to_regnamespace('auth') is not null").fetchone()
+    # A plain query on pg_namespace (not to_regnamespace, which reads the syscache) sees a
+    # schema another session committed while this one waited for the install lock.
+    row = conn.execute("select exists (select from pg_namespace where nspname = 'auth')").fetchone()
     return bool(row and row[0])
 
 
@@ -30,10 +33,17 @@ def is_local_layer(conn: psycopg.Connection[TupleRow]) -> bool:
 
 
 def install_supabase_layer(conn: psycopg.Connection[TupleRow]) -> bool:
-    """Install the layer in one transaction unless the database has ``auth``; True if it did."""
+    """Install the layer in one transaction unless the database has ``auth``; True if it did.
+
+    Concurrent installers (into one database, or into several: roles are cluster-wide)
+    take turns on an advisory lock and re-check once they hold it.
+    """
     if has_auth_schema(conn):
         return False
     script = resources.files("vidprompt.sql").joinpath("supabase_layer.sql").read_text()
     with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", [_INSTALL_LOCK])
+        if has_auth_schema(conn):
+            return False
         conn.execute(script.encode())
     return True

@@ -8,6 +8,7 @@ as root the cluster runs as an unprivileged system user, as the wheel itself doe
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import pwd
@@ -100,11 +101,20 @@ class LocalServer:
         self._write_settings(_free_port())
 
     def start(self) -> None:
-        """Start the cluster and wait until it accepts connections; a no-op if running."""
-        if not self.initialized:
-            self.init()
-        if self.running():
-            return
+        """Start the cluster and wait until it accepts connections; a no-op if running.
+
+        Safe to call from several processes at once (a server and a worker starting
+        together): they take turns on a lock file beside the cluster.
+        """
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with (self.data_dir.parent / "server.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.initialized:
+                self.init()
+            if not self.running():
+                self._start()
+
+    def _start(self) -> None:
         port = self.port
         if port is None or not _port_is_free(port):
             self._write_settings(_free_port())

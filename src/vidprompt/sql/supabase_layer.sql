@@ -3,9 +3,6 @@
 -- real Supabase project's migrations push onto a local server unchanged.
 -- Installed only into a database without an auth schema; never into a Supabase one.
 
--- Roles are shared by the whole cluster; serialize concurrent installs into its databases.
-select pg_advisory_xact_lock(7020251124);
-
 do $roles$
 begin
   if not exists (select from pg_roles where rolname = 'anon') then
