@@ -1,0 +1,140 @@
+"""The keys access tokens are checked with: a shared secret, a JWKS file, or a JWKS URL.
+
+Each key carries its own algorithm (HS256 for a secret or an ``oct`` key, ES256 for a P-256
+key, RS256 for an RSA key), so a token can never choose a weaker one for itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import jwt
+
+from vidprompt.errors import ConfigError, VidpromptError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# The algorithms Supabase signs access tokens with.
+ALGORITHMS = frozenset({"HS256", "ES256", "RS256"})
+MIN_SECRET_LENGTH = 32
+
+
+class KeysUnavailable(VidpromptError):
+    """The signing keys could not be fetched from the JWKS URL."""
+
+
+@dataclass(frozen=True)
+class VerificationKey:
+    """A key ready for PyJWT, and the one algorithm it may verify."""
+
+    algorithm: str
+    key: Any
+    kid: str | None = None
+
+
+def secret_key(secret: str) -> VerificationKey:
+    """The project's shared JWT secret (Supabase's legacy HS256 signing)."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"The JWT secret must be at least {MIN_SECRET_LENGTH} characters long.")
+    return VerificationKey("HS256", secret.encode())
+
+
+def jwks_keys(document: object) -> list[VerificationKey]:
+    """The signing keys of a JWKS (or of one bare JWK); unusable keys are left out."""
+    if isinstance(document, dict) and "keys" not in document and "kty" in document:
+        document = {"keys": [document]}
+    entries = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError("a JWKS is an object with a 'keys' list")
+    return [key for entry in entries if (key := _signing_key(entry)) is not None]
+
+
+def _signing_key(entry: object) -> VerificationKey | None:
+    if not isinstance(entry, dict) or entry.get("use", "sig") != "sig":
+        return None
+    try:
+        jwk = jwt.PyJWK(entry)
+    except jwt.PyJWTError:
+        return None
+    if jwk.algorithm_name not in ALGORITHMS:
+        return None
+    kid = entry.get("kid")
+    return VerificationKey(jwk.algorithm_name, jwk.key, kid if isinstance(kid, str) else None)
+
+
+def load_jwks_file(path: Path) -> list[VerificationKey]:
+    """Keys from a JWKS file, read once at start-up; a bad file stops the start."""
+    try:
+        keys = jwks_keys(json.loads(path.read_text()))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"Cannot read the JWKS file {path}: {exc}") from exc
+    if not keys:
+        raise ConfigError(f"The JWKS file {path} holds no ES256, RS256 or HS256 signing key.")
+    return keys
+
+
+class RemoteJwks:
+    """A JWKS URL's keys, cached for ``max_age`` seconds and re-fetched for an unknown ``kid``.
+
+    Re-fetching on an unknown ``kid`` picks up a rotated key at once; ``min_interval`` bounds
+    how often that happens, so tokens with made-up ``kid`` values cannot turn every request
+    into a request to the key server. When a refresh fails, the keys already known stay in use.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_age: float = 600.0,
+        min_interval: float = 30.0,
+        timeout: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.max_age = max_age
+        self.min_interval = min_interval
+        self.timeout = timeout
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: list[VerificationKey] | None = None
+        self._fetched_at = 0.0
+        self._tried_at: float | None = None
+
+    def keys(self, kid: str | None = None) -> list[VerificationKey]:
+        """The current keys; fetched first if stale, or if ``kid`` is not among them."""
+        with self._lock:
+            if self._needs_fetch(kid):
+                self._fetch()
+            if self._keys is None:
+                raise KeysUnavailable(hint=f"Check that {self.url} is reachable.")
+            return self._keys
+
+    def _needs_fetch(self, kid: str | None) -> bool:
+        now = self._clock()
+        if self._tried_at is not None and now - self._tried_at < self.min_interval:
+            return False
+        if self._keys is None or now - self._fetched_at >= self.max_age:
+            return True
+        return kid is not None and all(key.kid != kid for key in self._keys)
+
+    def _fetch(self) -> None:
+        self._tried_at = self._clock()
+        try:
+            response = httpx.get(self.url, timeout=self.timeout, follow_redirects=True)
+            response.raise_for_status()
+            keys = jwks_keys(response.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("jwks fetch failed", extra={"url": self.url, "error": str(exc)})
+            return
+        self._keys = keys
+        self._fetched_at = self._tried_at
