@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
+    pool_timeout_ms: int = Field(
+        default=5_000, ge=1, description="How long a store call waits for a free connection."
+    )
     transaction_pooler: bool = Field(
         default=False,
         description="Set when DATABASE_URL is Supabase's transaction pooler (port 6543): "

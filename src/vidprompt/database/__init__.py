@@ -1,4 +1,4 @@
-"""Connecting to Postgres: the local server, the Supabase layer, and target resolution."""
+"""Connecting to Postgres: local server, Supabase layer, target resolution, scoped transactions."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from vidprompt.database._connect import (
 )
 from vidprompt.database._layer import has_auth_schema, install_supabase_layer, is_local_layer
 from vidprompt.database._local import LocalServer, ServerStatus, embedded_bin_dir
+from vidprompt.database._pool import Database
+from vidprompt.database._scope import APPLY_SCOPE, Scope, ScopeRole
+from vidprompt.database._transaction import Result, Transaction
 
 __all__ = [
+    "APPLY_SCOPE",
     "STATE_DIR",
+    "Database",
     "LocalServer",
+    "Result",
+    "Scope",
+    "ScopeRole",
     "ServerStatus",
     "Target",
+    "Transaction",
     "connect",
     "embedded_bin_dir",
     "has_auth_schema",

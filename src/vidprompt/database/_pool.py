@@ -1,0 +1,216 @@
+"""A connection pool for scoped transactions that rides out database restarts.
+
+psycopg_pool reconnects on its own, but with a backoff that can keep it waiting long after
+the server is back, and a caller waits its full timeout for a connection that cannot come.
+:class:`Database` adds what a request-serving store needs: a connection is checked before
+use without a round trip; once a connection-level failure is seen, calls probe the server
+with one direct connection and fail at once while it is down; the first call that finds it
+back replaces the pool, so later calls succeed immediately. Connections are released in a
+task of their own, so cancelling a caller never loses one.
+
+Driver errors pass through unchanged: the store translates them in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import select
+from contextlib import asynccontextmanager
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.pq import TransactionStatus
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from vidprompt.database._transaction import Transaction, scoped_transaction
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Coroutine
+
+    from vidprompt.config import Settings
+    from vidprompt.database._scope import Scope
+
+Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
+
+# After a failed probe, calls within this many seconds fail without probing again.
+_PROBE_INTERVAL_S = 0.25
+_APPLICATION_NAME = "vidprompt"
+
+
+class Database:
+    """Scoped transactions on a pool of connections to one database.
+
+    ``url`` may name a Supabase transaction pooler when ``settings.transaction_pooler`` is
+    set: no server-side prepared statements are used then.
+    """
+
+    def __init__(self, url: str, settings: Settings) -> None:
+        self.url = url
+        self._settings = settings
+        self._kwargs: dict[str, Any] = {
+            "autocommit": True,
+            "row_factory": dict_row,
+            "application_name": _APPLICATION_NAME,
+        }
+        if settings.transaction_pooler:
+            self._kwargs["prepare_threshold"] = None
+        self._pool: Pool | None = None
+        self._outage = False
+        self._probe_failed_at = float("-inf")
+        self._probe_error: psycopg.OperationalError | None = None
+        self._recovery = asyncio.Lock()
+        self._in_use = 0
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def open(self) -> None:
+        """Start the pool; connections are made in the background, so a down database is
+        reported by the first call, not here."""
+        if self._pool is None:
+            self._pool = await self._new_pool()
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    @asynccontextmanager
+    async def transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
+        """A transaction as ``scope`` on a pooled connection, committed when the block ends."""
+        pool, conn = await self._acquire()
+        self._in_use += 1
+        try:
+            timeout = self._settings.statement_timeout_ms
+            async with scoped_transaction(conn, scope, statement_timeout_ms=timeout) as tx:
+                yield tx
+        except psycopg.OperationalError:
+            if conn.broken:
+                self._outage = True
+            raise
+        finally:
+            self._in_use -= 1
+            await self._shielded(_release(pool, conn))
+
+    def stats(self) -> dict[str, int]:
+        """psycopg_pool's measures of the current pool (``pool_size``, ``pool_available``...)."""
+        return self._pool.get_stats() if self._pool is not None else {}
+
+    async def _acquire(self) -> tuple[Pool, AsyncConnection[DictRow]]:
+        for _ in range(2):
+            if self._outage:
+                await self._recover()
+            pool = self._current_pool()
+            conn = await self._checkout(pool)
+            if conn is not None:
+                return pool, conn
+            self._outage = True
+        raise PoolTimeout("No working connection, although the database answers.")
+
+    async def _checkout(self, pool: Pool) -> AsyncConnection[DictRow] | None:
+        """A working connection, or None when the pool has only broken ones to give."""
+        try:
+            conn = await pool.getconn(timeout=self._settings.pool_timeout_ms / 1000)
+        except PoolTimeout:
+            # With connections in use and the server answering, the pool is just busy.
+            # Otherwise it is down, or stuck in its reconnect backoff: a probe decides.
+            if self._in_use and await self._reachable():
+                raise
+            return None
+        if await _usable(conn):
+            return conn
+        await pool.putconn(conn)
+        return None
+
+    async def _recover(self) -> None:
+        """Fail fast while the server is down; once it is back, start a fresh pool."""
+        async with self._recovery:
+            if not self._outage:
+                return
+            if monotonic() - self._probe_failed_at < _PROBE_INTERVAL_S and self._probe_error:
+                raise psycopg.OperationalError(*self._probe_error.args)
+            await self._probe()
+            old, self._pool = self._pool, await self._new_pool()
+            self._outage = False
+            if old is not None:
+                self._spawn(old.close())
+
+    async def _reachable(self) -> bool:
+        try:
+            await self._probe()
+        except psycopg.OperationalError:
+            return False
+        return True
+
+    async def _probe(self) -> None:
+        timeout = max(1, round(self._settings.pool_timeout_ms / 1000))
+        try:
+            conn = await AsyncConnection.connect(self.url, connect_timeout=timeout, **self._kwargs)
+        except psycopg.OperationalError as exc:
+            self._probe_failed_at, self._probe_error = monotonic(), exc
+            raise
+        await conn.close()
+
+    async def _new_pool(self) -> Pool:
+        pool: Pool = AsyncConnectionPool(
+            self.url,
+            connection_class=AsyncConnection[DictRow],
+            kwargs=self._kwargs,
+            min_size=self._settings.pool_min_size,
+            max_size=max(self._settings.pool_max_size, self._settings.pool_min_size),
+            timeout=self._settings.pool_timeout_ms / 1000,
+            name="vidprompt",
+            open=False,
+        )
+        await pool.open(wait=False)
+        return pool
+
+    def _current_pool(self) -> Pool:
+        if self._pool is None:
+            raise RuntimeError("The database is not open; use `async with` or await open().")
+        return self._pool
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def _shielded(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` to the end even if the caller is cancelled meanwhile."""
+        await asyncio.shield(self._spawn(work))
+
+
+async def _usable(conn: AsyncConnection[DictRow]) -> bool:
+    """Whether an idle pooled connection still works, without a round trip when it does.
+
+    An idle connection has nothing to read unless the server wrote to it first, which it
+    does when it shuts down (or sends a notice); only then is a real check worth its trip.
+    """
+    if conn.closed:
+        return False
+    readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+    if not readable:
+        return True
+    try:
+        await conn.execute(b"")
+    except psycopg.Error:
+        return False
+    return True
+
+
+async def _release(pool: Pool, conn: AsyncConnection[DictRow]) -> None:
+    """Return ``conn`` idle to ``pool``, or closed (the pool replaces it) if that fails."""
+    status = conn.pgconn.transaction_status
+    try:
+        if conn.pgconn.pipeline_status or status == TransactionStatus.ACTIVE:
+            await conn.close()  # interrupted mid-exchange: its state is unknown
+        elif status != TransactionStatus.IDLE and not conn.closed:
+            await conn.rollback()
+    except psycopg.Error:
+        await conn.close()
+    finally:
+        await pool.putconn(conn)

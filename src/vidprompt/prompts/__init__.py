@@ -1,0 +1,75 @@
+"""The video prompt store: typed, user-scoped operations where Postgres decides who sees what.
+
+Open a :class:`Store` (async) or :class:`SyncStore` (blocking, for scripts), then pass a
+:class:`Scope` to every call::
+
+    async with Store() as store:                          # DATABASE_URL or the local database
+        me = Scope.from_claims(verified_jwt_claims)        # or Scope.user(user_id)
+        image = await store.create_image(me, url=..., storage_path=...)
+        draft = await store.create_variant(me, image.id, model_name="manual", prompt_text="...")
+        for variant in await store.list_variants(me, image.id):
+            print(f"{variant.position} of {variant.total}: {variant.prompt_text}")
+
+Scopes: ``Scope.user(id)`` / ``Scope.from_claims(claims)`` run as ``authenticated`` with the
+claims set transaction-locally as Supabase's Data API sets them; ``Scope.anonymous()`` is
+``anon`` (refused everything here); ``Scope.service()`` is ``service_role`` (bypasses RLS, for
+workers), never chosen for you.
+
+Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data keyword-only):
+
+- images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
+  ``delete_image`` (its variants go with it);
+- variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
+  each a :class:`Variant` with ``position`` and ``total``), ``get_variant``, ``list_recent``
+  (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
+  ``mark_primary`` (exactly one per image), ``delete_variant``;
+- lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
+  ``fail`` (pending→failed with a code), ``regenerate`` (a new pending variant).
+
+Rows are the generated models of :mod:`vidprompt.db_types` (``ImagesRow``,
+``VideoPromptsRow``). Errors are the family of :mod:`vidprompt.errors`: ``NotFound`` (also for
+another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``,
+``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable``, ``StatementTimeout``;
+never a psycopg error.
+"""
+
+from __future__ import annotations
+
+from vidprompt.database import Scope
+from vidprompt.prompts._errors import PermissionDenied, StatementTimeout
+from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
+from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
+from vidprompt.prompts._store import Store
+from vidprompt.prompts._sync import SyncStore
+from vidprompt.prompts._vocabulary import (
+    ACTION_SUGGESTIONS,
+    CAMERA_STYLES,
+    DEFAULT_CAMERA_STYLE,
+    FILM_EFFECTS,
+    MAX_FILM_EFFECTS,
+    MAX_INSTRUCTION_CHARS,
+    MAX_PROMPT_CHARS,
+    FilmEffect,
+)
+
+__all__ = [
+    "ACTION_SUGGESTIONS",
+    "CAMERA_STYLES",
+    "DEFAULT_CAMERA_STYLE",
+    "FILM_EFFECTS",
+    "MAX_FILM_EFFECTS",
+    "MAX_INSTRUCTION_CHARS",
+    "MAX_PAGE_SIZE",
+    "MAX_PROMPT_CHARS",
+    "TRANSITIONS",
+    "FilmEffect",
+    "GenerationInputs",
+    "Page",
+    "PermissionDenied",
+    "Scope",
+    "StatementTimeout",
+    "Store",
+    "SyncStore",
+    "Variant",
+    "VariantEdit",
+]

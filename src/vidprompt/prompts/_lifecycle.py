@@ -1,0 +1,146 @@
+"""The status lifecycle ``draft -> pending -> completed | failed``, and regenerating.
+
+A move the lifecycle does not allow is refused with InvalidTransition, never applied: the
+update only matches a row whose current status may move to the target, so two concurrent
+moves cannot both succeed. Regenerating makes a new ``pending`` variant and keeps the old.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import TypedDict
+
+from vidprompt.db_types import VideoPromptsRow, VideoPromptsStatus, VideoPromptsUpdate
+from vidprompt.errors import InvalidInput, InvalidTransition, NotFound
+from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts._operations import Operations
+from vidprompt.prompts._queries import queries
+from vidprompt.prompts._variants import VARIANT_NOT_FOUND
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Mapping
+
+    from vidprompt.database import Scope
+
+# Status -> the statuses it may move to.
+TRANSITIONS: Mapping[VideoPromptsStatus, frozenset[VideoPromptsStatus]] = MappingProxyType(
+    {
+        "draft": frozenset({"pending"}),
+        "pending": frozenset({"completed", "failed"}),
+        "completed": frozenset(),
+        "failed": frozenset(),
+    }
+)
+
+
+class GenerationInputs(TypedDict, total=False):
+    """What a regenerated variant takes differently from the one it comes from."""
+
+    user_instruction: str | None
+    camera_style: str
+    film_effects: list[str]
+
+
+class LifecycleOperations(Operations):
+    async def submit(self, scope: Scope, variant_id: uuid.UUID) -> VideoPromptsRow:
+        """``draft -> pending``: hand a draft to generation."""
+        return await self._move(scope, variant_id, {"status": "pending"})
+
+    async def complete(
+        self,
+        scope: Scope,
+        variant_id: uuid.UUID,
+        *,
+        prompt_text: str,
+        model_name: str | None = None,
+    ) -> VideoPromptsRow:
+        """``pending -> completed`` with the generated text (and the model that wrote it)."""
+        change: VideoPromptsUpdate = {
+            "status": "completed",
+            "prompt_text": vocabulary.prompt_text(prompt_text, required=True),
+        }
+        if model_name is not None:
+            change["model_name"] = vocabulary.required_text("model_name", model_name)
+        return await self._move(scope, variant_id, change)
+
+    async def fail(
+        self,
+        scope: Scope,
+        variant_id: uuid.UUID,
+        *,
+        error_code: str,
+        error_message: str | None = None,
+    ) -> VideoPromptsRow:
+        """``pending -> failed``, saying why with a stable code and a readable message."""
+        change: VideoPromptsUpdate = {
+            "status": "failed",
+            "error_code": vocabulary.required_text("error_code", error_code),
+            "error_message": None
+            if error_message is None
+            else vocabulary.text("error_message", error_message),
+        }
+        return await self._move(scope, variant_id, change)
+
+    async def regenerate(
+        self,
+        scope: Scope,
+        variant_id: uuid.UUID,
+        inputs: GenerationInputs | None = None,
+        *,
+        model_name: str | None = None,
+    ) -> VideoPromptsRow:
+        """A new ``pending`` variant of the same image with the old one's inputs, except
+        those given in ``inputs``; the old variant is kept as it is."""
+        inputs = inputs or {}
+        unknown = sorted(set(inputs) - set(GenerationInputs.__annotations__))
+        if unknown:
+            raise InvalidInput(f"{unknown[0]} is not a generation input.", field=unknown[0])
+        params: dict[str, Any] = {
+            "id": variant_id,
+            "set_user_instruction": "user_instruction" in inputs,
+            "user_instruction": vocabulary.instruction(inputs.get("user_instruction")),
+            "camera_style": None,
+            "film_effects": None,
+            "model_name": None,
+        }
+        if "camera_style" in inputs:
+            params["camera_style"] = vocabulary.camera_style(inputs["camera_style"])
+        if "film_effects" in inputs:
+            params["film_effects"] = vocabulary.film_effects(inputs["film_effects"])
+        if model_name is not None:
+            params["model_name"] = vocabulary.required_text("model_name", model_name)
+        async with self._transaction(scope) as tx:
+            inserted = await tx.queue(queries()["regenerate"], params)
+        if (row := inserted.one()) is None:
+            raise NotFound(VARIANT_NOT_FOUND)
+        return VideoPromptsRow.model_validate(row)
+
+    async def _move(
+        self, scope: Scope, variant_id: uuid.UUID, change: VideoPromptsUpdate
+    ) -> VideoPromptsRow:
+        target = change["status"]
+        sources = sorted(status for status, nexts in TRANSITIONS.items() if target in nexts)
+        params = {
+            "id": variant_id,
+            "status": target,
+            "allowed_from": sources,
+            "prompt_text": change.get("prompt_text"),
+            "model_name": change.get("model_name"),
+            "error_code": change.get("error_code"),
+            "error_message": change.get("error_message"),
+        }
+        async with self._transaction(scope) as tx:
+            moved = await tx.queue(queries()["transition"], params)
+            current = await tx.queue(queries()["variant_status"], {"id": variant_id})
+        if (row := moved.one()) is not None:
+            return VideoPromptsRow.model_validate(row)
+        if (found := current.one()) is None:
+            raise NotFound(VARIANT_NOT_FOUND)
+        status = found["status"]
+        raise InvalidTransition(
+            f"A {status} variant cannot become {target}; "
+            f"{target} is reached from {' or '.join(sources)}."
+        )

@@ -1,0 +1,45 @@
+"""What every group of store operations shares: scoped transactions, errors translated."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from vidprompt.errors import InvalidInput
+from vidprompt.prompts._errors import translate
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import AsyncIterator
+
+    from vidprompt.database import Database, Scope, Transaction
+
+
+class Operations:
+    """Base of the store's operation groups; :class:`~vidprompt.prompts.Store` combines them."""
+
+    @property
+    def _db(self) -> Database:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def _transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
+        """A transaction as ``scope``: the only place driver errors are caught."""
+        try:
+            async with self._db.transaction(scope) as tx:
+                yield tx
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
+
+
+def owner_of(scope: Scope, owner: uuid.UUID | None) -> uuid.UUID | None:
+    """Whose rows a list is about: the signed-in user's, or the named owner's.
+
+    A service scope sees every user's rows, so it must name one; for a user scope another
+    owner is allowed but shows nothing, row-level security decides.
+    """
+    if owner is None and scope.role == "service_role":
+        raise InvalidInput("A service scope must name the owner.", field="owner")
+    return owner if owner is not None else scope.user_id

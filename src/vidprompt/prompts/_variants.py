@@ -1,0 +1,175 @@
+"""Variants: create, list an image's in order, get, recent prompts, edit, primary, delete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from vidprompt.db_types import VideoPromptsRow, VideoPromptsUpdate
+from vidprompt.errors import Conflict, InvalidInput, NotFound
+from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts._models import (
+    DEFAULT_PAGE_SIZE,
+    Page,
+    Variant,
+    VariantEdit,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from vidprompt.prompts._operations import Operations, owner_of
+from vidprompt.prompts._queries import queries
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Iterable
+
+    from vidprompt.database import Result, Scope
+
+VARIANT_NOT_FOUND = "Variant not found."
+_EDITABLE = ("prompt_text", "user_instruction", "camera_style", "film_effects")
+
+
+class VariantOperations(Operations):
+    async def create_variant(
+        self,
+        scope: Scope,
+        image_id: uuid.UUID,
+        *,
+        model_name: str,
+        prompt_text: str = "",
+        user_instruction: str | None = None,
+        camera_style: str = vocabulary.DEFAULT_CAMERA_STYLE,
+        film_effects: Iterable[str] = (),
+        status: Literal["draft", "pending"] = "draft",
+    ) -> VideoPromptsRow:
+        """A new variant of an image the scope can see: a ``draft`` (text given by the user)
+        or ``pending`` (to be generated). It comes last in the image's order."""
+        if status not in ("draft", "pending"):
+            raise InvalidInput("A new variant is a draft or pending.", field="status")
+        # The owner is not among the columns: the query copies it from the image.
+        variant: VideoPromptsUpdate = {
+            "image_id": image_id,
+            "model_name": vocabulary.required_text("model_name", model_name),
+            "prompt_text": vocabulary.prompt_text(prompt_text),
+            "user_instruction": vocabulary.instruction(user_instruction),
+            "camera_style": vocabulary.camera_style(camera_style),
+            "film_effects": vocabulary.film_effects(film_effects),
+            "status": status,
+        }
+        async with self._transaction(scope) as tx:
+            inserted = await tx.queue(queries()["insert_variant"], dict(variant))
+        if (row := inserted.one()) is None:
+            raise NotFound("Image not found.")
+        return VideoPromptsRow.model_validate(row)
+
+    async def list_variants(self, scope: Scope, image_id: uuid.UUID) -> list[Variant]:
+        """All variants of an image in the documented order, each with position and total."""
+        params = {"image_id": image_id}
+        async with self._transaction(scope) as tx:
+            image = await tx.queue(queries()["image_exists"], params)
+            listed = await tx.queue(queries()["list_variants"], params)
+        if image.one() is None:
+            raise NotFound("Image not found.")
+        rows = listed.all()
+        total = len(rows)
+        return [
+            Variant.model_validate({**row, "position": number, "total": total})
+            for number, row in enumerate(rows, start=1)
+        ]
+
+    async def get_variant(self, scope: Scope, variant_id: uuid.UUID) -> Variant:
+        async with self._transaction(scope) as tx:
+            found = await tx.queue(queries()["get_variant"], {"id": variant_id})
+        if (row := found.one()) is None:
+            raise NotFound(VARIANT_NOT_FOUND)
+        return Variant.model_validate(row)
+
+    async def list_recent(
+        self,
+        scope: Scope,
+        *,
+        owner: uuid.UUID | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[VideoPromptsRow]:
+        """A user's prompts across images, newest first, in keyset pages."""
+        params: dict[str, Any] = {"user_id": owner_of(scope, owner), "limit": page_size(limit)}
+        name = "list_recent"
+        if after is not None:
+            created_at, seq = decode_cursor(after)
+            if not isinstance(seq, int):
+                raise InvalidInput("The page cursor is not valid.", field="after")
+            params |= {"created_at": created_at, "seq": seq}
+            name = "list_recent_after"
+        async with self._transaction(scope) as tx:
+            listed = await tx.queue(queries()[name], params)
+        items = [VideoPromptsRow.model_validate(row) for row in listed.all()]
+        last = items[-1] if len(items) == params["limit"] else None
+        cursor = encode_cursor(last.created_at, last.seq) if last else None
+        return Page[VideoPromptsRow](items=items, next_cursor=cursor)
+
+    async def update_variant(
+        self, scope: Scope, variant_id: uuid.UUID, edit: VariantEdit
+    ) -> VideoPromptsRow:
+        """Change the text, instruction, camera style or film effects (keys of ``edit``).
+
+        Refused with Conflict while the variant is ``pending``: generation is using it.
+        """
+        params = {"id": variant_id, **_edit_params(edit)}
+        async with self._transaction(scope) as tx:
+            updated = await tx.queue(queries()["update_variant"], params)
+            status = await tx.queue(queries()["variant_status"], {"id": variant_id})
+        if (row := updated.one()) is None:
+            _explain_untouched(status)
+            raise Conflict("The variant is being generated; edit it once it is done.")
+        return VideoPromptsRow.model_validate(row)
+
+    async def mark_primary(self, scope: Scope, variant_id: uuid.UUID) -> VideoPromptsRow:
+        """Make this the image's primary variant; the previous primary stops being one.
+
+        Concurrent calls for one image are serialized on the image row, so exactly one
+        primary remains: the last to commit.
+        """
+        params = {"id": variant_id}
+        async with self._transaction(scope) as tx:
+            await tx.queue(queries()["lock_variant_image"], params)
+            await tx.queue(queries()["clear_primary"], params)
+            marked = await tx.queue(queries()["set_primary"], params)
+        if (row := marked.one()) is None:
+            raise NotFound(VARIANT_NOT_FOUND)
+        return VideoPromptsRow.model_validate(row)
+
+    async def delete_variant(self, scope: Scope, variant_id: uuid.UUID) -> None:
+        async with self._transaction(scope) as tx:
+            deleted = await tx.queue(queries()["delete_variant"], {"id": variant_id})
+        if deleted.one() is None:
+            raise NotFound(VARIANT_NOT_FOUND)
+
+
+def _edit_params(edit: VariantEdit) -> dict[str, Any]:
+    """The update query's parameters: each editable column's value and whether to set it."""
+    unknown = sorted(set(edit) - set(_EDITABLE))
+    if unknown:
+        raise InvalidInput(
+            f"{unknown[0]} cannot be edited; editable: {', '.join(_EDITABLE)}.", field=unknown[0]
+        )
+    if not edit:
+        raise InvalidInput("Nothing to change.")
+    changes: VideoPromptsUpdate = {}
+    if "prompt_text" in edit:
+        changes["prompt_text"] = vocabulary.prompt_text(edit["prompt_text"])
+    if "user_instruction" in edit:
+        changes["user_instruction"] = vocabulary.instruction(edit["user_instruction"])
+    if "camera_style" in edit:
+        changes["camera_style"] = vocabulary.camera_style(edit["camera_style"])
+    if "film_effects" in edit:
+        changes["film_effects"] = vocabulary.film_effects(edit["film_effects"])
+    values: dict[str, Any] = dict(changes)
+    flags = {f"set_{column}": column in values for column in _EDITABLE}
+    return flags | {column: values.get(column) for column in _EDITABLE}
+
+
+def _explain_untouched(status: Result) -> None:
+    """NotFound if the variant is not there for this scope (else the caller says why)."""
+    if status.one() is None:
+        raise NotFound(VARIANT_NOT_FOUND)

@@ -1,0 +1,136 @@
+-- The store's queries. Each runs inside a scoped transaction (role and claims already set),
+-- so row-level security decides what it sees: no query filters on auth.uid() itself.
+-- Where a query names a user_id, it is for the index, not for security.
+-- Loaded once by vidprompt.prompts._queries; parameters are %(name)s.
+
+-- name: insert_image
+insert into public.images (user_id, collection_id, url, storage_path, type, metadata)
+values (%(user_id)s, %(collection_id)s, %(url)s, %(storage_path)s, %(type)s, %(metadata)s::jsonb)
+returning *;
+
+-- name: get_image
+select * from public.images where id = %(id)s;
+
+-- name: list_images
+-- Newest first, keyset on (created_at desc, id desc): images_user_id_created_at_idx.
+select * from public.images
+where user_id = %(user_id)s
+order by created_at desc, id desc
+limit %(limit)s;
+
+-- name: list_images_after
+select * from public.images
+where user_id = %(user_id)s and (created_at, id) < (%(created_at)s, %(id)s)
+order by created_at desc, id desc
+limit %(limit)s;
+
+-- name: delete_image
+-- The image's prompts go with it (on delete cascade).
+delete from public.images where id = %(id)s returning id;
+
+-- name: insert_variant
+-- The owner is copied from the image, which the scope must be able to see: another user's
+-- image yields no row, exactly like a missing one (and the policy's WITH CHECK holds).
+insert into public.video_prompts
+  (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
+   status)
+select i.id, i.user_id, %(prompt_text)s::text, %(user_instruction)s::text,
+  %(model_name)s::text, %(camera_style)s::text, %(film_effects)s::text[], %(status)s::text
+from public.images i
+where i.id = %(image_id)s
+returning *;
+
+-- name: image_exists
+select id from public.images where id = %(image_id)s;
+
+-- name: list_variants
+-- The documented total order: video_prompts_image_id_created_at_idx, no sort step.
+select * from public.video_prompts
+where image_id = %(image_id)s
+order by created_at, seq;
+
+-- name: get_variant
+-- With its place among the image's variants, for "2 of 3".
+select v.*,
+  (select count(*) from public.video_prompts o
+    where o.image_id = v.image_id and (o.created_at, o.seq) <= (v.created_at, v.seq)
+  ) as position,
+  (select count(*) from public.video_prompts o where o.image_id = v.image_id) as total
+from public.video_prompts v
+where v.id = %(id)s;
+
+-- name: variant_status
+select status from public.video_prompts where id = %(id)s;
+
+-- name: list_recent
+-- Newest first, keyset on (created_at desc, seq desc): video_prompts_user_id_idx.
+select * from public.video_prompts
+where user_id = %(user_id)s
+order by created_at desc, seq desc
+limit %(limit)s;
+
+-- name: list_recent_after
+select * from public.video_prompts
+where user_id = %(user_id)s and (created_at, seq) < (%(created_at)s, %(seq)s)
+order by created_at desc, seq desc
+limit %(limit)s;
+
+-- name: update_variant
+-- Only the columns flagged set_* change. A variant being generated is not edited: the
+-- worker's result would be written over the edit, or be based on other inputs.
+update public.video_prompts set
+  prompt_text = case when %(set_prompt_text)s then %(prompt_text)s::text else prompt_text end,
+  user_instruction = case when %(set_user_instruction)s then %(user_instruction)s::text
+    else user_instruction end,
+  camera_style = case when %(set_camera_style)s then %(camera_style)s::text
+    else camera_style end,
+  film_effects = case when %(set_film_effects)s then %(film_effects)s::text[]
+    else film_effects end
+where id = %(id)s and status <> 'pending'
+returning *;
+
+-- name: lock_variant_image
+-- Marking primary is serialized per image by locking the image row. FOR NO KEY UPDATE does
+-- not block the key-share locks that inserting variants takes.
+select i.id from public.images i
+where i.id = (select image_id from public.video_prompts where id = %(id)s)
+for no key update;
+
+-- name: clear_primary
+-- Runs after the lock, with a fresh snapshot: it sees a primary committed meanwhile.
+update public.video_prompts set is_primary = false
+where image_id = (select image_id from public.video_prompts where id = %(id)s)
+  and is_primary and id <> %(id)s;
+
+-- name: set_primary
+update public.video_prompts set is_primary = true where id = %(id)s returning *;
+
+-- name: delete_variant
+delete from public.video_prompts where id = %(id)s returning id;
+
+-- name: transition
+-- The status moves only from a state the lifecycle allows (%(allowed_from)s); the error
+-- columns are set on failure and cleared otherwise.
+update public.video_prompts set
+  status = %(status)s,
+  prompt_text = coalesce(%(prompt_text)s::text, prompt_text),
+  model_name = coalesce(%(model_name)s::text, model_name),
+  error_code = %(error_code)s::text,
+  error_message = %(error_message)s::text
+where id = %(id)s and status = any(%(allowed_from)s::text[])
+returning *;
+
+-- name: regenerate
+-- A new pending variant with the old one's inputs unless overridden; the old one stays.
+insert into public.video_prompts
+  (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
+   status)
+select image_id, user_id, '',
+  case when %(set_user_instruction)s then %(user_instruction)s::text else user_instruction end,
+  coalesce(%(model_name)s::text, model_name),
+  coalesce(%(camera_style)s::text, camera_style),
+  coalesce(%(film_effects)s::text[], film_effects),
+  'pending'
+from public.video_prompts
+where id = %(id)s
+returning *;
