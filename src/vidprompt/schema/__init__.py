@@ -20,9 +20,20 @@ from vidprompt.schema._model import (
     TypeRef,
 )
 from vidprompt.schema._python import python_module
+from vidprompt.schema._typegen import (
+    PYTHON_PATH,
+    TYPESCRIPT_PATH,
+    GeneratedFile,
+    generated_files,
+    stale_files,
+    write_files,
+)
+from vidprompt.schema._typescript import typescript_module
 
 __all__ = [
     "DEFAULT_SCHEMAS",
+    "PYTHON_PATH",
+    "TYPESCRIPT_PATH",
     "Argument",
     "Catalog",
     "Column",
@@ -30,6 +41,7 @@ __all__ = [
     "Constraint",
     "Enum",
     "Function",
+    "GeneratedFile",
     "Index",
     "Narrowing",
     "Policy",
@@ -38,7 +50,11 @@ __all__ = [
     "Trigger",
     "TypeRef",
     "TypegenError",
+    "generated_files",
     "narrowings",
     "python_module",
     "read_catalog",
+    "stale_files",
+    "typescript_module",
+    "write_files",
 ]

@@ -16,12 +16,14 @@ from vidprompt.schema._model import (
     Enum,
     Function,
     Index,
+    Origin,
     Policy,
     Relation,
     Trigger,
     TypeRef,
 )
 from vidprompt.schema._queries import catalog_queries
+from vidprompt.schema._ruletree import target_origins
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -49,10 +51,11 @@ def read_catalog(
         rows = {
             name: _fetch(conn, sql, {"schemas": names})
             for name, sql in queries.items()
-            if name != "types"
+            if name not in ("types", "origins")
         }
         types = _types(_fetch(conn, queries["types"], {"oids": _type_oids(rows)}))
-    return _assemble(tuple(names), rows, types)
+        origins = _origins(conn, queries["origins"], rows["relations"])
+    return _assemble(rows, types, origins)
 
 
 def _fetch(conn: psycopg.Connection[Any], query: bytes, params: dict[str, Any]) -> list[Row]:
@@ -73,20 +76,76 @@ def _types(rows: list[Row]) -> dict[int, TypeRef]:
     for row in rows:
         element = None
         if row["element_name"] is not None:
-            element = TypeRef(row["element_schema"], row["element_name"], row["element_kind"])
+            element = TypeRef(
+                schema=row["element_schema"],
+                name=row["element_name"],
+                kind=row["element_kind"],
+                relation_kind=row["element_relation_kind"],
+                labels=tuple(row["element_labels"]),
+                oid=row["element_oid"],
+            )
         found[row["oid"]] = TypeRef(
-            row["schema"], row["name"], row["kind"], row["relation_kind"], element
+            schema=row["schema"],
+            name=row["name"],
+            kind=row["kind"],
+            relation_kind=row["relation_kind"],
+            element=element,
+            is_domain=row["is_domain"],
+            labels=tuple(row["labels"]),
+            oid=row["oid"],
         )
     return found
 
 
+def _origins(
+    conn: psycopg.Connection[Any], query: bytes, relations: list[Row]
+) -> dict[int, tuple[Origin, ...]]:
+    """Per view oid, the columns its columns show, through views of views too."""
+    direct = {
+        row["oid"]: target_origins(row["rule_tree"]) for row in relations if row["rule_tree"]
+    }
+    oids = sorted({o.source_oid for found in direct.values() for o in found} | set(direct))
+    names = {
+        (r["relation_oid"], r["number"]): r
+        for r in _fetch(conn, query, {"oids": oids})
+    }
+    resolved: dict[int, tuple[Origin, ...]] = {}
+    for view, found in direct.items():
+        chain: list[Origin] = []
+        for origin in found:
+            column = names.get((view, origin.column))
+            step: tuple[int, int] | None = (origin.source_oid, origin.source_column)
+            seen: set[tuple[int, int]] = set()
+            while column is not None and step is not None and step not in seen and step in names:
+                seen.add(step)
+                source = names[step]
+                chain.append(
+                    Origin(column["name"], source["schema"], source["relation"], source["name"])
+                )
+                step = _next_step(direct, step)
+        resolved[view] = tuple(chain)
+    return resolved
+
+
+def _next_step(
+    direct: dict[int, list[Any]], step: tuple[int, int]
+) -> tuple[int, int] | None:
+    """Where a column of a view (of the chosen schemas) comes from, if it is a view's."""
+    for origin in direct.get(step[0], []):
+        if origin.column == step[1]:
+            return (origin.source_oid, origin.source_column)
+    return None
+
+
 def _assemble(
-    schemas: tuple[str, ...], rows: Mapping[str, list[Row]], types: dict[int, TypeRef]
+    rows: Mapping[str, list[Row]],
+    types: dict[int, TypeRef],
+    origins: dict[int, tuple[Origin, ...]],
 ) -> Catalog:
     columns = _by_relation(rows["columns"], lambda row: _column(row, types))
     return Catalog(
-        schemas=schemas,
-        relations=tuple(_relation(row, rows, columns) for row in rows["relations"]),
+        schemas=tuple(row["name"] for row in rows["schemas"]),
+        relations=tuple(_relation(row, rows, columns, origins) for row in rows["relations"]),
         functions=tuple(_function(row, types) for row in rows["functions"]),
         enums=tuple(Enum(r["schema"], r["name"], tuple(r["labels"])) for r in rows["enums"]),
         composite_types=tuple(
@@ -97,7 +156,10 @@ def _assemble(
 
 
 def _relation(
-    row: Row, rows: Mapping[str, list[Row]], columns: dict[int, tuple[Column, ...]]
+    row: Row,
+    rows: Mapping[str, list[Row]],
+    columns: dict[int, tuple[Column, ...]],
+    origins: dict[int, tuple[Origin, ...]],
 ) -> Relation:
     oid = row["oid"]
 
@@ -109,11 +171,16 @@ def _relation(
         name=row["name"],
         kind=row["kind"],
         columns=columns.get(oid, ()),
+        oid=oid,
+        is_partition=row["is_partition"],
         rls_enabled=row["rls_enabled"],
         rls_forced=row["rls_forced"],
         options=tuple(row["options"]),
         view_definition=row["view_definition"],
         is_updatable=row["is_updatable"],
+        is_insert_enabled=row["is_insert_enabled"],
+        is_update_enabled=row["is_update_enabled"],
+        origins=origins.get(oid, ()),
         owner=row["owner"],
         comment=row["comment"],
         constraints=owned("constraints", _constraint),
@@ -160,6 +227,7 @@ def _constraint(row: Row) -> Constraint:
         on_delete=row["on_delete"] if row["kind"] == "f" else "",
         on_update=row["on_update"] if row["kind"] == "f" else "",
         validated=row["validated"],
+        inherited=row["inherited"],
     )
 
 
@@ -201,22 +269,32 @@ def _function(row: Row, types: dict[int, TypeRef]) -> Function:
     oids: list[int] = row["argument_type_oids"]
     modes: list[str] = row["argument_modes"] or ["i"] * len(oids)
     names: list[str] = row["argument_names"] or [""] * len(oids)
-    in_positions = [i for i, mode in enumerate(modes) if mode in ("i", "b", "v")]
-    defaulted = set(in_positions[len(in_positions) - row["default_count"] :])
+    # postgres-meta pairs the defaults with argument positions, not with the input
+    # arguments: the last `default_count` of the first `in_count` positions. The same
+    # as Postgres's rule whenever inputs come first, as they do in RETURNS TABLE.
+    first_default = row["in_count"] - row["default_count"]
     return Function(
         schema=row["schema"],
         name=row["name"],
         kind=row["kind"],
         identity_arguments=row["identity_arguments"],
         arguments=tuple(
-            Argument(names[i] if i < len(names) else "", modes[i], types[oid], i in defaulted)
+            Argument(
+                names[i] if i < len(names) else "",
+                modes[i],
+                types[oid],
+                first_default <= i < row["in_count"],
+            )
             for i, oid in enumerate(oids)
         ),
         returns=types[row["return_type_oid"]],
+        argument_text=row["arguments"],
+        result_text=row["result"] or "",
         returns_set=row["returns_set"],
         rows=row["rows"],
         language=row["language"],
         volatility=row["volatility"],
         security_definer=row["security_definer"],
         config=tuple(row["config"]),
+        extension=row["extension"],
     )

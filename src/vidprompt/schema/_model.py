@@ -14,6 +14,9 @@ class TypeRef:
     kind: str  # pg_type.typtype: b base, e enum, c composite, d domain, p pseudo, r range
     relation_kind: str = ""  # for a composite: r table, v view, c stand-alone type, ...
     element: TypeRef | None = None  # set for arrays
+    is_domain: bool = False  # the declared type was a domain over this one
+    labels: tuple[str, ...] = ()  # an enum's values, in order
+    oid: int = 0  # of the declared type
 
     @property
     def qualified(self) -> str:
@@ -50,6 +53,7 @@ class Constraint:
     on_delete: str = ""  # pg_constraint.confdeltype: a no action, r restrict, c cascade, ...
     on_update: str = ""
     validated: bool = True
+    inherited: bool = False  # a partition's copy of its parent's constraint
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,16 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """A view column that shows a column of another relation (at any depth of views)."""
+
+    column: str
+    schema: str
+    relation: str
+    source_column: str
+
+
+@dataclass(frozen=True)
 class Relation:
     """A table, view, materialized view or foreign table."""
 
@@ -91,11 +105,16 @@ class Relation:
     name: str
     kind: str  # pg_class.relkind: r, p, v, m, f
     columns: tuple[Column, ...]
+    oid: int = 0
+    is_partition: bool = False
     rls_enabled: bool = False
     rls_forced: bool = False
     options: tuple[str, ...] = ()
     view_definition: str | None = None
     is_updatable: bool = False
+    is_insert_enabled: bool = False
+    is_update_enabled: bool = False
+    origins: tuple[Origin, ...] = ()
     owner: str = ""
     comment: str | None = None
     constraints: tuple[Constraint, ...] = ()
@@ -139,7 +158,7 @@ class Argument:
     name: str  # "" when unnamed
     mode: str  # i in, o out, b inout, v variadic, t table column
     type: TypeRef
-    has_default: bool
+    has_default: bool  # postgres-meta's positional rule; see _catalog._function
 
 
 @dataclass(frozen=True)
@@ -150,12 +169,15 @@ class Function:
     identity_arguments: str
     arguments: tuple[Argument, ...]
     returns: TypeRef
+    argument_text: str  # pg_get_function_arguments(), e.g. "a integer, b integer DEFAULT 1"
+    result_text: str  # pg_get_function_result(), e.g. "SETOF shots"
     returns_set: bool
     rows: float
     language: str
     volatility: str
     security_definer: bool
     config: tuple[str, ...]
+    extension: bool = False  # owned by an extension
 
     @property
     def qualified(self) -> str:
@@ -192,7 +214,7 @@ class CompositeType:
 class Catalog:
     """What the chosen schemas hold, each list sorted by schema and name."""
 
-    schemas: tuple[str, ...]
+    schemas: tuple[str, ...]  # those of the chosen schemas that exist
     relations: tuple[Relation, ...] = ()
     functions: tuple[Function, ...] = ()
     enums: tuple[Enum, ...] = ()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from vidprompt.schema._checks import Narrowing, narrowings
+from vidprompt.schema._collation import collation_key
 from vidprompt.schema._errors import TypegenError
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class _Module:
 def _relation_classes(module: _Module, relation: Relation) -> None:
     stem = _stem(relation.schema, relation.name)
     narrowed = narrowings(relation)
-    columns = sorted(relation.columns, key=lambda c: c.name)
+    columns = sorted(relation.columns, key=lambda c: collation_key(c.name))
     types = {c.name: _annotation(module, c, narrowed.get(c.name), stem) for c in columns}
     what = "view" if relation.is_view else "table"
     module.classes.append(
@@ -179,7 +180,7 @@ def _relation_classes(module: _Module, relation: Relation) -> None:
 
 def _composite_class(module: _Module, composite: CompositeType) -> None:
     name = module.composites[(composite.schema, composite.name)]
-    attributes = sorted(composite.attributes, key=lambda c: c.name)
+    attributes = sorted(composite.attributes, key=lambda c: collation_key(c.name))
     fields = [(a.name, _nullable(_annotation(module, a, None, name))) for a in attributes]
     doc = f"A value of the composite type {composite.schema}.{composite.name}."
     module.classes.append(_model(module, name, doc, fields))

@@ -1,26 +1,41 @@
 -- Catalog introspection: every query reads pg_catalog only and takes the schemas to
 -- describe as %(schemas)s (a text array). Loaded once by vidprompt.schema._queries.
 
+-- name: schemas
+-- Which of the chosen schemas exist.
+select n.nspname as name
+from pg_namespace n
+where n.nspname = any(%(schemas)s)
+order by n.nspname;
+
 -- name: relations
--- Tables, partitioned tables, views, materialized views and foreign tables.
+-- Tables (partitions too), views, materialized views and foreign tables. A view's
+-- rewrite rule tree is kept: it says which table column each view column shows.
 select
   c.oid::int8 as oid,
   n.nspname as schema,
   c.relname as name,
   c.relkind::text as kind,
+  c.relispartition as is_partition,
   c.relrowsecurity as rls_enabled,
   c.relforcerowsecurity as rls_forced,
   coalesce(c.reloptions, '{}')::text[] as options,
   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end as view_definition,
-  -- postgres-meta's rule: a view is updatable when UPDATE and DELETE both are (4 | 16).
+  (
+    select rw.ev_action::text from pg_rewrite rw
+    where rw.ev_class = c.oid and rw.rulename = '_RETURN'
+  ) as rule_tree,
+  -- postgres-meta's rules: updatable when UPDATE and DELETE both are (4 | 16); INSERT
+  -- (8) and UPDATE (4) enabled counting INSTEAD OF triggers and rules.
   c.relkind = 'v' and (pg_relation_is_updatable(c.oid, false) & 20) = 20 as is_updatable,
+  c.relkind = 'v' and (pg_relation_is_updatable(c.oid, true) & 8) = 8 as is_insert_enabled,
+  c.relkind = 'v' and (pg_relation_is_updatable(c.oid, true) & 4) = 4 as is_update_enabled,
   pg_get_userbyid(c.relowner) as owner,
   obj_description(c.oid, 'pg_class') as comment
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
-  and not c.relispartition
 order by n.nspname, c.relname;
 
 -- name: columns
@@ -35,8 +50,21 @@ select
   case when a.atthasdef then pg_get_expr(ad.adbin, ad.adrelid) end as default_value,
   a.attidentity::text as identity,
   a.attgenerated::text as generated,
-  c.relkind in ('r', 'p')
-    or (c.relkind in ('v', 'f') and pg_column_is_updatable(c.oid, a.attnum, false)) as updatable,
+  -- A view column is writable when Postgres can update it, or when an INSTEAD OF
+  -- trigger or an unconditional INSTEAD rule rewrites whole rows (postgres-meta's rule).
+  c.relkind in ('r', 'p') or (c.relkind in ('v', 'f') and (
+    pg_column_is_updatable(c.oid, a.attnum, false)
+    or exists (
+      select from pg_trigger tg
+      where tg.tgrelid = c.oid and tg.tgtype & 64 <> 0 and tg.tgtype & 20 <> 0
+        and not tg.tgisinternal
+    )
+    or exists (
+      select from pg_rewrite rw
+      where rw.ev_class = c.oid and rw.is_instead and rw.ev_type in ('2', '3')
+        and rw.ev_qual::text = '<>'
+    )
+  )) as updatable,
   case when a.atttypmod > 4 and format_type(a.atttypid, null) in ('character varying', 'character')
     then a.atttypmod - 4 end as max_length,
   col_description(c.oid, a.attnum) as comment
@@ -73,7 +101,8 @@ select
   )::text[] as referenced_columns,
   con.confdeltype::text as on_delete,
   con.confupdtype::text as on_update,
-  con.convalidated as validated
+  con.convalidated as validated,
+  con.conparentid <> 0 as inherited
 from pg_constraint con
 join pg_class c on c.oid = con.conrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -167,7 +196,7 @@ where n.nspname = any(%(schemas)s)
 order by c.oid, 2, 3;
 
 -- name: functions
--- Functions and procedures, without those an extension owns.
+-- Functions and procedures; those an extension owns are marked, not left out.
 select
   p.oid::int8 as oid,
   n.nspname as schema,
@@ -175,9 +204,11 @@ select
   p.prokind::text as kind,
   pg_get_function_identity_arguments(p.oid) as identity_arguments,
   pg_get_function_arguments(p.oid) as arguments,
+  pg_get_function_result(p.oid) as result,
   coalesce(p.proargnames, '{}')::text[] as argument_names,
   coalesce(p.proargmodes::text[], '{}') as argument_modes,
   coalesce(p.proallargtypes, p.proargtypes::oid[])::int8[] as argument_type_oids,
+  p.pronargs::int as in_count,
   p.pronargdefaults::int as default_count,
   p.prorettype::int8 as return_type_oid,
   p.proretset as returns_set,
@@ -186,38 +217,60 @@ select
   case p.provolatile when 'i' then 'IMMUTABLE' when 's' then 'STABLE' else 'VOLATILE' end
     as volatility,
   p.prosecdef as security_definer,
-  coalesce(p.proconfig, '{}')::text[] as config
+  coalesce(p.proconfig, '{}')::text[] as config,
+  exists (
+    select from pg_depend dep
+    where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e'
+  ) as extension
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_language l on l.oid = p.prolang
 where n.nspname = any(%(schemas)s)
-  and not exists (
-    select from pg_depend dep
-    where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e'
-  )
 order by n.nspname, p.proname, p.oid;
 
 -- name: types
 -- What a generator needs to name the types of columns, arguments and results: a domain
--- stands for its base type, an array names its element.
+-- stands for its base type (and says so), an array names its element.
 select
   d.oid::int8 as oid,
+  d.typtype = 'd' as is_domain,
   n.nspname as schema,
   t.typname as name,
   t.typtype::text as kind,
-  t.typrelid::int8 as relation_oid,
   coalesce(rc.relkind::text, '') as relation_kind,
+  array(
+    select e.enumlabel from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
+  )::text[] as labels,
+  et.oid::int8 as element_oid,
   en.nspname as element_schema,
   et.typname as element_name,
   et.typtype::text as element_kind,
-  et.typrelid::int8 as element_relation_oid
+  coalesce(erc.relkind::text, '') as element_relation_kind,
+  array(
+    select e.enumlabel from pg_enum e where e.enumtypid = et.oid order by e.enumsortorder
+  )::text[] as element_labels
 from pg_type d
 join pg_type t on t.oid = case when d.typtype = 'd' then d.typbasetype else d.oid end
 join pg_namespace n on n.oid = t.typnamespace
 left join pg_class rc on rc.oid = t.typrelid
 left join pg_type et on et.oid = t.typelem and t.typlen = -1 and t.typelem <> 0
 left join pg_namespace en on en.oid = et.typnamespace
+left join pg_class erc on erc.oid = et.typrelid
 where d.oid = any(%(oids)s::oid[]);
+
+-- name: origins
+-- Resolving the (relation oid, attribute number) pairs a view's rule tree points at.
+select
+  a.attrelid::int8 as relation_oid,
+  a.attnum::int as number,
+  n.nspname as schema,
+  c.relname as relation,
+  c.relkind::text as kind,
+  a.attname as name
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+where a.attrelid = any(%(oids)s::oid[]) and a.attnum > 0 and not a.attisdropped;
 
 -- name: enums
 select
@@ -230,10 +283,6 @@ from pg_type t
 join pg_namespace n on n.oid = t.typnamespace
 where t.typtype = 'e'
   and n.nspname = any(%(schemas)s)
-  and not exists (
-    select from pg_depend dep
-    where dep.classid = 'pg_type'::regclass and dep.objid = t.oid and dep.deptype = 'e'
-  )
 order by n.nspname, t.typname;
 
 -- name: composite_types

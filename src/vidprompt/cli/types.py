@@ -1,0 +1,82 @@
+"""``vidprompt types``: typed code for TypeScript and Python, generated from the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vidprompt.cli._common import DbUrl, Workdir, console
+from vidprompt.database import connect, resolve_target
+from vidprompt.schema import (
+    DEFAULT_SCHEMAS,
+    PYTHON_PATH,
+    TYPESCRIPT_PATH,
+    StaleTypes,
+    generated_files,
+    read_catalog,
+    stale_files,
+    write_files,
+)
+
+app = typer.Typer(no_args_is_help=True, help="Generate typed code from the database schema.")
+
+Schemas = Annotated[
+    list[str] | None,
+    typer.Option("--schema", "-s", help="Schema to include (repeatable). Default: public."),
+]
+
+TypescriptOut = Annotated[
+    Path, typer.Option("--typescript-out", help="TypeScript file, relative to --workdir.")
+]
+PythonOut = Annotated[
+    Path, typer.Option("--python-out", help="Python module, relative to --workdir.")
+]
+
+
+@app.command()
+def update(
+    db_url: DbUrl = None,
+    workdir: Workdir = Path(),
+    schema: Schemas = None,
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 naming the files that are out of date."
+    ),
+    narrow: bool = typer.Option(
+        False,
+        "--narrow",
+        help="TypeScript: text columns with an `in (...)` check become unions of their "
+        "values (the default output is the Supabase CLI's, byte for byte).",
+    ),
+    typescript_out: TypescriptOut = TYPESCRIPT_PATH,
+    python_out: PythonOut = PYTHON_PATH,
+) -> None:
+    """Regenerate types/database.types.ts and the Python row models from the live schema.
+
+    The TypeScript file is what `supabase gen types typescript` writes, so a frontend can
+    import either. The Python module has a Pydantic model per table and Insert/Update
+    TypedDicts, narrowed by the check constraints. Reads the catalog only.
+
+    Example: vidprompt types update --check
+    """
+    target = resolve_target(db_url, workdir)
+    with connect(target.url) as conn:
+        catalog = read_catalog(conn, schema or DEFAULT_SCHEMAS)
+    files = generated_files(
+        catalog, narrow=narrow, typescript_path=typescript_out, python_path=python_out
+    )
+    if check:
+        stale = stale_files(workdir, files)
+        if stale:
+            names = ", ".join(str(path) for path in stale)
+            raise StaleTypes(
+                f"Out of date: {names}.", hint="Run `vidprompt types update` and commit the result."
+            )
+        console.print("Types are up to date.")
+        return
+    written = write_files(workdir, files)
+    for path in written:
+        console.print(f"Wrote {path}")
+    if not written:
+        console.print("Types are up to date.")
