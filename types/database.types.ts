@@ -45,6 +45,62 @@ export type Database = {
         }
         Relationships: []
       }
+      generation_jobs: {
+        Row: {
+          attempts: number
+          created_at: string
+          error_code: string | null
+          error_message: string | null
+          finished_at: string | null
+          id: number
+          locked_by: string | null
+          max_attempts: number
+          run_after: string
+          state: string
+          updated_at: string
+          user_id: string
+          variant_id: string
+        }
+        Insert: {
+          attempts?: number
+          created_at?: string
+          error_code?: string | null
+          error_message?: string | null
+          finished_at?: string | null
+          id?: never
+          locked_by?: string | null
+          max_attempts?: number
+          run_after?: string
+          state?: string
+          updated_at?: string
+          user_id: string
+          variant_id: string
+        }
+        Update: {
+          attempts?: number
+          created_at?: string
+          error_code?: string | null
+          error_message?: string | null
+          finished_at?: string | null
+          id?: never
+          locked_by?: string | null
+          max_attempts?: number
+          run_after?: string
+          state?: string
+          updated_at?: string
+          user_id?: string
+          variant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "generation_jobs_variant_id_fkey"
+            columns: ["variant_id"]
+            isOneToOne: true
+            referencedRelation: "video_prompts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       images: {
         Row: {
           collection_id: string | null
@@ -88,6 +144,33 @@ export type Database = {
             referencedColumns: ["id", "user_id"]
           },
         ]
+      }
+      profiles: {
+        Row: {
+          avatar_url: string | null
+          created_at: string
+          full_name: string | null
+          gemini_api_key: string | null
+          id: string
+          updated_at: string
+        }
+        Insert: {
+          avatar_url?: string | null
+          created_at?: string
+          full_name?: string | null
+          gemini_api_key?: string | null
+          id: string
+          updated_at?: string
+        }
+        Update: {
+          avatar_url?: string | null
+          created_at?: string
+          full_name?: string | null
+          gemini_api_key?: string | null
+          id?: string
+          updated_at?: string
+        }
+        Relationships: []
       }
       video_prompts: {
         Row: {

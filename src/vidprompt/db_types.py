@@ -9,6 +9,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 from typing_extensions import TypedDict
 
+GenerationJobsState = Literal["failed", "queued", "running", "succeeded"]
 ImagesType = Literal["generated", "source"]
 VideoPromptsCameraStyle = Literal[
     "cinematic",
@@ -65,6 +66,60 @@ class CollectionsUpdate(TypedDict, total=False):
     user_id: uuid.UUID
 
 
+class GenerationJobsRow(BaseModel):
+    """A row of the table public.generation_jobs."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    attempts: int
+    created_at: AwareDatetime
+    error_code: str | None
+    error_message: str | None
+    finished_at: AwareDatetime | None
+    id: int
+    locked_by: str | None
+    max_attempts: int
+    run_after: AwareDatetime
+    state: GenerationJobsState
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+    variant_id: uuid.UUID
+
+
+class GenerationJobsInsert(TypedDict):
+    """A new row of public.generation_jobs; keys with a default may be left out."""
+
+    attempts: NotRequired[int]
+    created_at: NotRequired[AwareDatetime]
+    error_code: NotRequired[str | None]
+    error_message: NotRequired[str | None]
+    finished_at: NotRequired[AwareDatetime | None]
+    locked_by: NotRequired[str | None]
+    max_attempts: NotRequired[int]
+    run_after: NotRequired[AwareDatetime]
+    state: NotRequired[GenerationJobsState]
+    updated_at: NotRequired[AwareDatetime]
+    user_id: uuid.UUID
+    variant_id: uuid.UUID
+
+
+class GenerationJobsUpdate(TypedDict, total=False):
+    """A change to rows of public.generation_jobs: only the columns to set."""
+
+    attempts: int
+    created_at: AwareDatetime
+    error_code: str | None
+    error_message: str | None
+    finished_at: AwareDatetime | None
+    locked_by: str | None
+    max_attempts: int
+    run_after: AwareDatetime
+    state: GenerationJobsState
+    updated_at: AwareDatetime
+    user_id: uuid.UUID
+    variant_id: uuid.UUID
+
+
 class ImagesRow(BaseModel):
     """A row of the table public.images."""
 
@@ -107,6 +162,41 @@ class ImagesUpdate(TypedDict, total=False):
     type: ImagesType
     url: str
     user_id: uuid.UUID
+
+
+class ProfilesRow(BaseModel):
+    """A row of the table public.profiles."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    avatar_url: str | None
+    created_at: AwareDatetime
+    full_name: str | None
+    gemini_api_key: str | None
+    id: uuid.UUID
+    updated_at: AwareDatetime
+
+
+class ProfilesInsert(TypedDict):
+    """A new row of public.profiles; keys with a default may be left out."""
+
+    avatar_url: NotRequired[str | None]
+    created_at: NotRequired[AwareDatetime]
+    full_name: NotRequired[str | None]
+    gemini_api_key: NotRequired[str | None]
+    id: uuid.UUID
+    updated_at: NotRequired[AwareDatetime]
+
+
+class ProfilesUpdate(TypedDict, total=False):
+    """A change to rows of public.profiles: only the columns to set."""
+
+    avatar_url: str | None
+    created_at: AwareDatetime
+    full_name: str | None
+    gemini_api_key: str | None
+    id: uuid.UUID
+    updated_at: AwareDatetime
 
 
 class VideoPromptsRow(BaseModel):

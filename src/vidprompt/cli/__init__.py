@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from vidprompt.cli import db, migration
+from vidprompt.cli import db, lint, migration, types, verify
 from vidprompt.cli._common import err_console
 from vidprompt.errors import VidpromptError
 
@@ -21,6 +21,9 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(migration.app, name="migration")
+app.add_typer(types.app, name="types")
+app.command("verify")(verify.verify)
+db.app.command("lint")(lint.lint)
 
 
 def main() -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from vidprompt.schema._catalog import DEFAULT_SCHEMAS, read_catalog
 from vidprompt.schema._checks import Narrowing, narrowings
 from vidprompt.schema._errors import StaleTypes, TypegenError
+from vidprompt.schema._lint import Finding, at_or_above
+from vidprompt.schema._lint import lint as lint_catalog
 from vidprompt.schema._model import (
     Argument,
     Catalog,
+    Check,
     Column,
     CompositeType,
     Constraint,
@@ -29,6 +32,7 @@ from vidprompt.schema._typegen import (
     write_files,
 )
 from vidprompt.schema._typescript import typescript_module
+from vidprompt.schema._verify import verify
 
 __all__ = [
     "DEFAULT_SCHEMAS",
@@ -36,10 +40,12 @@ __all__ = [
     "TYPESCRIPT_PATH",
     "Argument",
     "Catalog",
+    "Check",
     "Column",
     "CompositeType",
     "Constraint",
     "Enum",
+    "Finding",
     "Function",
     "GeneratedFile",
     "Index",
@@ -50,11 +56,14 @@ __all__ = [
     "Trigger",
     "TypeRef",
     "TypegenError",
+    "at_or_above",
     "generated_files",
+    "lint_catalog",
     "narrowings",
     "python_module",
     "read_catalog",
     "stale_files",
     "typescript_module",
+    "verify",
     "write_files",
 ]

@@ -188,6 +188,10 @@ def _relation(
         policies=owned("policies", _policy),
         triggers=owned("triggers", _trigger),
         grants=owned("grants", lambda r: (str(r["grantee"]), str(r["privilege"]))),
+        column_grants=owned(
+            "column_grants",
+            lambda r: (str(r["grantee"]), str(r["privilege"]), str(r["column_name"])),
+        ),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Relation:
     policies: tuple[Policy, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     grants: tuple[tuple[str, str], ...] = ()  # (grantee, privilege)
+    column_grants: tuple[tuple[str, str, str], ...] = ()  # (grantee, privilege, column)
 
     @property
     def qualified(self) -> str:
@@ -151,6 +153,11 @@ class Relation:
 
     def privileges(self, grantee: str) -> set[str]:
         return {privilege for who, privilege in self.grants if who == grantee}
+
+    def column_privileges(self, grantee: str, column: str) -> set[str]:
+        """What ``grantee`` may do with ``column``: the table's grants and the column's."""
+        granted = {p for who, p, name in self.column_grants if who == grantee and name == column}
+        return self.privileges(grantee) | granted
 
 
 @dataclass(frozen=True)
@@ -228,3 +235,17 @@ class Catalog:
 
     def views(self, schema: str | None = None) -> list[Relation]:
         return [r for r in self.relations if r.is_view and schema in (None, r.schema)]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verified must-have: what was expected, what was found, whether they agree."""
+
+    group: str
+    name: str
+    passed: bool
+    expected: str
+    found: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -77,10 +77,10 @@ def python_module(catalog: Catalog) -> str:
     for composite in catalog.composite_types:
         key = (composite.schema, composite.name)
         module.composites[key] = module.claim(_stem(*key))
+    for composite in catalog.composite_types:
+        _composite_class(module, composite)  # first: row models refer to them
     for relation in sorted(catalog.relations, key=lambda r: (r.schema, r.name)):
         _relation_classes(module, relation)
-    for composite in catalog.composite_types:
-        _composite_class(module, composite)
     return module.render()
 
 
@@ -119,7 +119,10 @@ class _Module:
         return name
 
     def render(self) -> str:
-        text = f"{_HEADER}\n{self._imports()}"
+        header = _HEADER
+        if any(len(line) > _MAX_LINE for body in self.classes for line in body.splitlines()):
+            header += "# ruff: noqa: E501\n"  # a long column name and type on one line
+        text = f"{header}\n{self._imports()}"
         if self.aliases:
             text += "\n" + "\n".join(self.aliases) + "\n"
         return text + "".join(f"\n\n{body}" for body in self.classes)
@@ -181,7 +184,7 @@ def _relation_classes(module: _Module, relation: Relation) -> None:
 def _composite_class(module: _Module, composite: CompositeType) -> None:
     name = module.composites[(composite.schema, composite.name)]
     attributes = sorted(composite.attributes, key=lambda c: collation_key(c.name))
-    fields = [(a.name, _nullable(_annotation(module, a, None, name))) for a in attributes]
+    fields = [(a.name, _annotation(module, a, None, name)) for a in attributes]
     doc = f"A value of the composite type {composite.schema}.{composite.name}."
     module.classes.append(_model(module, name, doc, fields))
 
@@ -256,11 +259,15 @@ def _plain(name: str) -> bool:
 def _model(module: _Module, name: str, doc: str, fields: list[tuple[str, str]]) -> str:
     module.need("pydantic", "BaseModel")
     module.need("pydantic", "ConfigDict")
+    aliased = not all(_plain(column) for column, _ in fields)
+    options = "frozen=True, protected_namespaces=()"
+    if aliased:
+        options += ", populate_by_name=True"
     lines = [
         f"class {name}(BaseModel):",
         f'{_INDENT}"""{doc}"""',
         "",
-        f"{_INDENT}model_config = ConfigDict(frozen=True, protected_namespaces=())",
+        f"{_INDENT}model_config = ConfigDict({options})",
     ]
     if fields:
         lines.append("")
@@ -275,7 +282,7 @@ def _model(module: _Module, name: str, doc: str, fields: list[tuple[str, str]]) 
 
 
 def _attribute_name(column: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in column).strip("_")
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in column.lower()).strip("_")
     return f"{cleaned or 'column'}_" if cleaned[:1].isalpha() else f"column_{cleaned}"
 
 
@@ -296,7 +303,8 @@ def _typed_dict(
     items = [f"{_quote(column)}: {annotation}" for column, annotation in fields]
     tail = ")" if total else ", total=False)"
     comment = f"# {doc}\n"
-    return comment + _bracketed(f"{name} = TypedDict({_quote(name)}, {{", items, "}" + tail, "")
+    opening = f"{name} = TypedDict({_quote(name)}, {{"
+    return comment + _bracketed(opening, items, "}" + tail, "") + "\n"
 
 
 def _bracketed(opening: str, items: list[str], closing: str, indent: str) -> str:

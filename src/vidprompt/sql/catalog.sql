@@ -195,6 +195,22 @@ where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
 order by c.oid, 2, 3;
 
+-- name: column_grants
+-- Column-level privileges (grant insert (a, b) ...), kept apart from the table's.
+select
+  c.oid::int8 as relation_oid,
+  case when acl.grantee = 0 then 'public' else pg_get_userbyid(acl.grantee) end as grantee,
+  acl.privilege_type as privilege,
+  a.attname as column_name
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+cross join lateral aclexplode(a.attacl) acl
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and a.attacl is not null
+order by c.oid, 2, 3, 4;
+
 -- name: functions
 -- Functions and procedures; those an extension owns are marked, not left out.
 select
