@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` measures vidprompt and writes docs/benchmarks.md."""
