@@ -155,7 +155,14 @@ def _definitions(keys: list[Any]) -> str:
 
 def _indexes(table: Relation) -> Iterator[Check]:
     for columns in INDEXED:
-        match = [i for i in table.indexes if i.key_columns[: len(columns)] == columns]
+        match = sorted(
+            (
+                i
+                for i in table.indexes
+                if i.key_columns[: len(columns)] == columns and i.predicate is None
+            ),
+            key=lambda i: (len(i.key_columns), i.name),  # the closest fit first
+        )
         yield Check(
             "structure",
             f"index on ({', '.join(columns)})",
