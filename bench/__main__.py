@@ -23,8 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 app = typer.Typer(
     name="bench",
-    help=__doc__,
+    help="vidprompt's benchmarks. Without a command: measure everything and write "
+    "docs/benchmarks.md with its plots.",
     invoke_without_command=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -125,11 +127,38 @@ def report(docs: Docs = REPO / "docs") -> None:
     _say(f"wrote {_report.render(_report.load(docs), docs)}")
 
 
-def _subsystem(key: str) -> None:
-    section = _gather.gather(key, None, say=_say)
+def _subsystem(key: str, db_url: str | None) -> None:
+    section = _gather.gather(key, db_url, say=_say)
     typer.echo(section.markdown or f"not measured: {section.missing}")
     if section.missing:
         raise typer.Exit(1)
+
+
+@app.command()
+def store(db_url: DbUrl = None) -> None:
+    """The store against raw psycopg, printed as the report's section.
+
+    Example: uv run python -m bench store
+    """
+    _subsystem("store", db_url)
+
+
+@app.command()
+def api(db_url: DbUrl = None) -> None:
+    """The HTTP API under load, printed as the report's section.
+
+    Example: uv run python -m bench api
+    """
+    _subsystem("api", db_url)
+
+
+@app.command()
+def worker(db_url: DbUrl = None) -> None:
+    """The generation queue's throughput, printed as the report's section.
+
+    Example: uv run python -m bench worker
+    """
+    _subsystem("worker", db_url)
 
 
 def _now() -> str:

@@ -24,19 +24,23 @@ COLORS = {"ours": "#1b7837", "plan": "#c51b7d", "floor": "#4d4d4d", "floor_uid":
 GOAL = 1.1
 
 
-def read_latency(steps: list[SizeStep], path: Path) -> None:
+def _p50(step: SizeStep, mode: str, query: str, column: str) -> float:
+    return statistics.median(step.reads[mode].cells[query][column].p50)
+
+
+def read_latency(steps: list[SizeStep], mode: str, path: Path) -> None:
     """p50 (solid) and p99 (dashed) against table size, log-log, one panel per query."""
     sizes = [step.size for step in steps]
     figure, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
     for axis, query in zip(axes.flat, QUERIES, strict=True):
         for schema in SCHEMAS:
-            cells = [step.reads.cells[query.name][schema] for step in steps]
+            cells = [step.reads[mode].cells[query.name][schema] for step in steps]
             p50 = [statistics.median(cell.p50) for cell in cells]
             p99 = [statistics.median(cell.p99) for cell in cells]
             axis.plot(sizes, p50, "o-", color=COLORS[schema], label=f"{schema} p50")
             axis.plot(sizes, p99, "s--", color=COLORS[schema], alpha=0.5, label=f"{schema} p99")
-        diagnostic = [statistics.median(s.reads.cells[query.name]["floor_uid"].p50) for s in steps]
-        axis.plot(sizes, diagnostic, ":", color=COLORS["floor_uid"], label="floor + uid p50")
+        uid = [_p50(step, mode, query.name, "floor_uid") for step in steps]
+        axis.plot(sizes, uid, ":", color=COLORS["floor_uid"], label="floor + uid p50")
         axis.set_title(query.title, fontsize=10)
         axis.set_xscale("log")
         axis.set_yscale("log")
@@ -44,34 +48,37 @@ def read_latency(steps: list[SizeStep], path: Path) -> None:
         axis.grid(True, which="both", alpha=0.3)
     for axis in axes[1]:
         axis.set_xlabel("video_prompts rows")
-    axes[0][0].legend(fontsize=8, ncols=2)
-    figure.suptitle("Read latency through RLS against table size (log-log)")
+    axes[0][0].legend(fontsize=7, ncols=2)
+    figure.suptitle(f"Read latency through RLS against table size, {mode} statements (log-log)")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
-def ratio(steps: list[SizeStep], path: Path) -> None:
-    """ours ÷ floor (p50) per query against size, with the 1.1 goal."""
+def ratio(steps: list[SizeStep], modes: list[str], path: Path) -> None:
+    """ours ÷ floor (p50) per query against size, one line style per mode, with the goal."""
     sizes = [step.size for step in steps]
-    figure, axis = plt.subplots(figsize=(8, 4.5))
-    for query in QUERIES:
-        values = [
-            statistics.median(step.reads.cells[query.name]["ours"].p50)
-            / statistics.median(step.reads.cells[query.name]["floor"].p50)
-            for step in steps
-        ]
-        axis.plot(sizes, values, "o-", label=query.title)
+    figure, axis = plt.subplots(figsize=(9, 5))
+    styles = ["o-", "s--"]
+    for query, color in zip(
+        QUERIES, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False
+    ):
+        for mode, style in zip(modes, styles, strict=False):
+            values = [
+                _p50(step, mode, query.name, "ours") / _p50(step, mode, query.name, "floor")
+                for step in steps
+            ]
+            axis.plot(sizes, values, style, color=color, label=f"{query.title} ({mode})")
     axis.axhline(GOAL, color="red", linestyle=":", label=f"goal {GOAL}")
     axis.axhline(1.0, color="grey", linewidth=0.8)
     axis.set_xscale("log")
     axis.set_xlabel("video_prompts rows")
     axis.set_ylabel("ours ÷ floor (p50)")
     axis.grid(True, which="both", alpha=0.3)
-    axis.legend(fontsize=8)
-    axis.set_title("Cost of RLS in our schema relative to no RLS")
+    axis.legend(fontsize=7)
+    axis.set_title("Row-level security in our schema against no RLS")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
@@ -87,12 +94,12 @@ def writes(run: WriteRun, path: Path) -> None:
             for op in operations
         ]
         positions = [index + offset * width for index in range(len(operations))]
-        axis.bar(positions, relative, width, label=variant.title)
+        axis.bar(positions, relative, width, label=f"{variant.name}: {variant.title}")
     axis.set_xticks([index + 0.4 - width / 2 for index in range(len(operations))], operations)
     axis.axhline(1.0, color="grey", linewidth=0.8)
     axis.set_ylabel("rows/s relative to ours")
-    axis.legend(fontsize=8)
+    axis.legend(fontsize=7)
     axis.set_title("Write throughput without each part of the table")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -2,8 +2,10 @@
 
 Each query runs the way the Data API runs a request: a transaction that first sets the
 role and the JWT claims (transaction-local, as PostgREST does), then the statement. Only
-the statement is timed, from the client, including planning (vidprompt connects without
-server-side prepared statements, so every execution is planned) and the round trip.
+the statement is timed, from the client, including the round trip and, without prepared
+statements, planning. Both connection modes vidprompt uses are measured: unprepared (behind
+Supavisor's transaction mode every statement is planned anew) and prepared (psycopg's
+default on a direct or session connection: prepared from the fifth execution on).
 
 Besides the three schemas one diagnostic column, ``floor_uid``, runs the floor's queries
 with ``(select auth.uid())`` in place of the user id the client passes: it separates what
@@ -123,6 +125,7 @@ class ReadRun:
     """
 
     size: int
+    prepared: bool
     samples_per_round: int
     rounds: int
     cells: dict[str, dict[str, ReadCell]]
@@ -138,10 +141,17 @@ class _Sample:
 
 
 def measure_reads(
-    urls: Mapping[str, str], *, size: int, users: int, rounds: int, samples: int, seed: int = 7
+    urls: Mapping[str, str],
+    *,
+    size: int,
+    users: int,
+    prepared: bool,
+    rounds: int,
+    samples: int,
+    seed: int = 7,
 ) -> ReadRun:
     """Time every query in every column; one warm-up round first, then ``rounds``."""
-    conns = {schema: connect(urls[schema]) for schema in SCHEMAS}
+    conns = {schema: connect(urls[schema], prepared=prepared) for schema in SCHEMAS}
     try:
         picks = _pick(conns, users, samples, random.Random(seed))  # noqa: S311 (sampling)
         cells = {q.name: {c: ReadCell() for c in COLUMNS} for q in QUERIES}
@@ -164,7 +174,7 @@ def measure_reads(
     finally:
         for conn in conns.values():
             conn.close()
-    return ReadRun(size, samples, rounds, cells, plans, roundtrip)
+    return ReadRun(size, prepared, samples, rounds, cells, plans, roundtrip)
 
 
 def _pick(conns: Mapping[str, Conn], users: int, count: int, rng: random.Random) -> list[_Sample]:

@@ -1,12 +1,11 @@
 """``docs/benchmarks.md``: the tables, plots and facts of one benchmark run.
 
-The results are also kept as JSON beside the plots, so the text can be rendered again
+The results are also kept as JSON beside the plots, so the page can be rendered again
 (``python -m bench report``) without measuring again.
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -14,27 +13,26 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter
 
 from bench import _plots
-from bench._data import IMAGES_PER_USER, PROMPTS_PER_USER, SCHEMAS, users_for
+from bench._data import IMAGES_PER_USER, PROMPTS_PER_USER, SCHEMAS
+from bench._markdown import lower_first, p50, ratio, table
 from bench._reads import COLUMNS, DEEP_OFFSET, PAGE, QUERIES
+from bench._report_reads import reads_part
+from bench._report_writes import data_sets_part, writes_part
 from bench._server import SERVER_SETTINGS
 from bench._stats import summarize
 from bench._writes import OPERATIONS, VARIANTS
-from bench.scale import ScaleResult, size_label
+from bench.scale import MODES, ScaleResult, size_label
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bench._reads import ReadCell, ReadRun
-    from bench._writes import WriteRun
-
 GOAL = _plots.GOAL
-_LABELS = {"ours": "ours", "plan": "plan", "floor": "floor", "floor_uid": "floor + uid"}
-PLOTS_DIR = "benchmarks"
+PLOTS = "benchmarks"
 
 
 @dataclass
 class Section:
-    """Another subsystem's part: its markdown, or why it is missing."""
+    """Another subsystem's part: its markdown and one-line headline, or why it is missing."""
 
     key: str
     title: str
@@ -56,36 +54,33 @@ _ADAPTER = TypeAdapter(Report)
 
 
 def save(report: Report, docs: Path) -> Path:
-    """Write the JSON, the plots and ``benchmarks.md`` under ``docs``; the markdown's path."""
-    folder = docs / PLOTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "results.json").write_bytes(_ADAPTER.dump_json(report, indent=1) + b"\n")
+    """Write the JSON, the plots and ``benchmarks.md`` under ``docs``; the page's path."""
+    (docs / PLOTS).mkdir(parents=True, exist_ok=True)
+    (docs / PLOTS / "results.json").write_bytes(_ADAPTER.dump_json(report, indent=1) + b"\n")
     return render(report, docs)
 
 
 def load(docs: Path) -> Report:
-    return _ADAPTER.validate_json((docs / PLOTS_DIR / "results.json").read_bytes())
+    return _ADAPTER.validate_json((docs / PLOTS / "results.json").read_bytes())
 
 
 def render(report: Report, docs: Path) -> Path:
-    folder = docs / PLOTS_DIR
+    folder = docs / PLOTS
     folder.mkdir(parents=True, exist_ok=True)
-    parts = [_header(report)]
     scale = report.scale
-    if scale and scale.steps:
-        _plots.read_latency(scale.steps, folder / "read-latency.png")
-        _plots.ratio(scale.steps, folder / "ours-vs-floor.png")
-    if scale and scale.writes:
-        _plots.writes(scale.writes, folder / "writes.png")
-    parts.append(_summary(report))
+    parts = [_header(report), _summary(report)]
     if scale:
         parts += [_machine(scale), _method(scale)]
         if scale.steps:
-            parts.append(_reads(scale))
+            for mode in MODES:
+                _plots.read_latency(scale.steps, mode, folder / f"read-latency-{mode}.png")
+            _plots.ratio(scale.steps, list(MODES), folder / "ours-vs-floor.png")
+            parts.append(reads_part(scale, PLOTS))
         if scale.writes:
-            parts.append(_writes(scale.writes))
+            _plots.writes(scale.writes, folder / "writes.png")
+            parts.append(writes_part(scale.writes, PLOTS))
         if scale.steps:
-            parts.append(_data_sets(scale))
+            parts.append(data_sets_part(scale))
     parts += [_section(section) for section in report.sections]
     if scale:
         parts.append(_noise(scale))
@@ -94,46 +89,8 @@ def render(report: Report, docs: Path) -> Path:
     return path
 
 
-# --- helpers -------------------------------------------------------------------------
-
-
-def _ms(value: float) -> str:
-    return f"{value:.3f}"
-
-
-def _p50(cell: ReadCell) -> float:
-    return statistics.median(cell.p50)
-
-
-def _p99(cell: ReadCell) -> float:
-    return statistics.median(cell.p99)
-
-
-def _paired_ratios(reads: ReadRun, query: str, *, against: str = "floor") -> list[float]:
-    """ours ÷ ``against`` per round: both measured in the same round, so drift cancels."""
-    cells = reads.cells[query]
-    return [o / f for o, f in zip(cells["ours"].p50, cells[against].p50, strict=True)]
-
-
-def _ratio_of(reads: ReadRun, query: str, top: str, bottom: str) -> float:
-    return _p50(reads.cells[query][top]) / _p50(reads.cells[query][bottom])
-
-
-def _ratio(reads: ReadRun, query: str) -> float:
-    return statistics.median(_paired_ratios(reads, query))
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
-
-
-# --- parts ---------------------------------------------------------------------------
 
 
 def _header(report: Report) -> str:
@@ -141,10 +98,10 @@ def _header(report: Report) -> str:
 # Benchmarks
 
 Generated by `{report.command}` on {report.generated}; the whole run took
-{_minutes(report.seconds)}. Do not edit this file: run the command again (the raw numbers
-are in [`{PLOTS_DIR}/results.json`]({PLOTS_DIR}/results.json); `uv run python -m bench report`
-renders this page from them without measuring again). How vidprompt grows past one
-machine is in [scaling.md](scaling.md).
+{_minutes(report.seconds)}. Do not edit this page: run the command again. The raw numbers
+are in [`{PLOTS}/results.json`]({PLOTS}/results.json); `uv run python -m bench report`
+renders this page from them without measuring again. How vidprompt grows past one machine
+is in [scaling.md](scaling.md).
 """
 
 
@@ -152,59 +109,62 @@ def _summary(report: Report) -> str:
     lines = ["## Summary", ""]
     scale = report.scale
     if scale and scale.steps:
-        last = scale.steps[-1]
-        header = ["query", *(f"ours ÷ floor at {size_label(s.size)}" for s in scale.steps)]
-        rows = []
-        for query in QUERIES:
-            rows.append(
-                [query.title] + [f"{_ratio(step.reads, query.name):.2f}" for step in scale.steps]
-            )
-        missed = [
-            (step, query)
-            for step in scale.steps
-            for query in QUERIES
-            if _ratio(step.reads, query.name) > GOAL
-        ]
-        lines.append(
-            f"Read latency through row-level security, our schema against the floor (no RLS, "
-            f"explicit `user_id` filter), p50, median of paired rounds. Goal: ≤ {GOAL}."
-        )
-        lines += ["", _table(header, rows), ""]
-        if missed:
-            worst_step, worst_query = max(missed, key=lambda m: _ratio(m[0].reads, m[1].name))
-            lines.append(
-                f"**The goal is missed in {len(missed)} of {len(scale.steps) * len(QUERIES)} "
-                f"cells** (worst: {worst_query.title.lower()} at "
-                f"{size_label(worst_step.size)} prompts, "
-                f"{_ratio(worst_step.reads, worst_query.name):.2f}). "
-                "[Why](#why-ours-costs-what-it-costs) explains where the extra time goes."
-            )
-        else:
-            lines.append(f"The goal (≤ {GOAL}) is met for every query at every size.")
-        lines.append("")
-        plan_vs_ours = [
-            f"{_ratio_of(last.reads, q.name, 'plan', 'ours'):.2f} times ours for "
-            + q.title[0].lower()
-            + q.title[1:]
-            for q in QUERIES
-        ]
-        lines.append(
-            f"At {size_label(last.size)} prompts the plan's original SQL takes "
-            + "; ".join(plan_vs_ours)
-            + " (p50)."
-        )
+        lines += _ratio_summary(scale)
     for section in report.sections:
         if section.headline:
             lines.append(f"- {section.title}: {section.headline}")
         elif section.missing:
-            lines.append(f"- {section.title}: not measured ({section.missing})")
+            lines.append(f"- {section.title}: not measured ({section.missing}).")
     return "\n".join(lines)
+
+
+def _ratio_summary(scale: ScaleResult) -> list[str]:
+    steps = scale.steps
+    header = ["query", "statements", *(f"at {size_label(s.size)}" for s in steps)]
+    rows = [
+        [query.title, mode, *(f"{ratio(s.reads[mode], query.name):.2f}" for s in steps)]
+        for query in QUERIES
+        for mode in MODES
+    ]
+    cells = [(s, m, q) for s in steps for m in MODES for q in QUERIES]
+    missed = [(s, m, q) for s, m, q in cells if ratio(s.reads[m], q.name) > GOAL]
+    lines = [
+        "Read latency through row-level security: our schema ÷ the floor (no RLS, explicit "
+        f"`user_id` filter), p50, median of paired rounds. Goal: ≤ {GOAL} at every size.",
+        "",
+        table(header, rows),
+        "",
+    ]
+    if missed:
+        step, mode, query = max(missed, key=lambda c: ratio(c[0].reads[c[1]], c[2].name))
+        lines.append(
+            f"**The goal is missed in {len(missed)} of {len(cells)} cells** (worst: "
+            f"{lower_first(query.title)} at {size_label(step.size)} prompts, {mode}, "
+            f"{ratio(step.reads[mode], query.name):.2f}). The extra time is a fixed cost per "
+            "statement that does not grow with the table; "
+            "[why](#why-ours-costs-what-it-costs)."
+        )
+    else:
+        lines.append(f"The goal (≤ {GOAL}) is met for every query at every size.")
+    last = steps[-1].reads["unprepared"]
+    plan = "; ".join(
+        f"{p50(last.cells[q.name]['plan']) / p50(last.cells[q.name]['ours']):.2f} times ours"
+        f" for {lower_first(q.title)}"
+        for q in QUERIES
+    )
+    lines += [
+        "",
+        f"At {size_label(steps[-1].size)} prompts the plan's original SQL takes {plan} "
+        "(p50, unprepared).",
+    ]
+    return lines
 
 
 def _machine(scale: ScaleResult) -> str:
     m = scale.machine
     settings = ", ".join(f"`{k} = {v}`" for k, v in m.settings.items())
-    load = ", ".join(f"{x:.2f}" for x in m.load_before)
+    tuned = ", ".join(f"`{k} = {v}`" for k, v in SERVER_SETTINGS.items())
+    before = ", ".join(f"{x:.2f}" for x in m.load_before)
     after = ", ".join(f"{x:.2f}" for x in scale.load_after)
     return f"""
 ## Machine
@@ -215,34 +175,33 @@ def _machine(scale: ScaleResult) -> str:
 | memory | {m.memory_gib} GiB |
 | system | {m.system} |
 | PostgreSQL | {m.postgres} |
-| client | Python {m.python}, psycopg {m.psycopg}, same machine, TCP over 127.0.0.1 |
+| client | Python {m.python}, psycopg {m.psycopg}; same machine, TCP over 127.0.0.1 |
 | server settings | {settings} |
-| load average (1, 5, 15 min) | before: {load}; after: {after} |
+| load average (1, 5, 15 min) | before: {before}; after: {after} |
 
-The server is a throwaway cluster the benchmark creates in a temporary folder (unless
-`--db-url` names one), with {", ".join(f"`{k} = {v}`" for k, v in SERVER_SETTINGS.items())}
-and no crash safety (`fsync = off`): the data is rebuilt on every run. Client and server
-share the cores.
+Unless `--db-url` names a server, the benchmark creates a throwaway cluster in a temporary
+folder with {tuned} and no crash safety (`fsync = off`): the data is rebuilt on every run.
+Client and server share the cores.
 """
 
 
 def _method(scale: ScaleResult) -> str:
-    reads = scale.steps[0].reads if scale.steps else None
+    reads = scale.steps[0].reads["unprepared"] if scale.steps else None
     sampling = (
-        f"{reads.rounds} measured rounds after one warm-up round; a round asks every query "
+        f"{reads.rounds} measured rounds follow one warm-up round; a round asks every query "
         f"for {reads.samples_per_round} sampled (user, image) pairs"
         if reads
-        else ""
+        else "Rounds follow a warm-up round"
     )
     return f"""
 ## How it was measured
 
-- **Data**: each user has {IMAGES_PER_USER} images with {PROMPTS_PER_USER // IMAGES_PER_USER}
-  variants each, so N prompts are N/{PROMPTS_PER_USER} users. Rows are generated inside
-  Postgres (`generate_series`, `INSERT … SELECT`, [bench/sql/dataset.sql](../bench/sql/dataset.sql))
-  in time order: every user adds one variant per round, so a user's rows are spread over the
-  whole table as in production. The data set grows from one size to the next; after each
-  step the tables are vacuumed and analysed.
+- **Data**: each user has {IMAGES_PER_USER} images with
+  {PROMPTS_PER_USER // IMAGES_PER_USER} variants each, so N prompts are
+  N/{PROMPTS_PER_USER} users. Rows are generated inside Postgres (`generate_series`,
+  `INSERT … SELECT`: [bench/sql/dataset.sql](../bench/sql/dataset.sql)) in time order, every
+  user adding one variant per round, so a user's rows are spread over the whole table as in
+  production. The data set grows from one size to the next.
 - **Schemas**, loaded with the same rows on the same server:
   - **ours**: this repository's migrations, as `vidprompt db push` applies them;
   - **plan**: the app's image tables plus the plan's original SQL
@@ -253,198 +212,18 @@ def _method(scale: ScaleResult) -> str:
     add `where user_id = $1` themselves. Nothing with RLS can be faster.
 - **Queries**, as a signed-in user: each runs in a transaction that first sets `role` and
   `request.jwt.claims` transaction-locally, as PostgREST does. *ours* and *plan* leave the
-  user filter to their policies, as a Supabase client does. The page size is {PAGE}; the
-  deep page is the keyset page after row {DEEP_OFFSET} (a user's last). The plan has no `seq`,
-  so its pages order by `(created_at, id)`. The exact SQL is in
-  [bench/_reads.py](../bench/_reads.py).
-- **Timing**: the statement alone, measured by the client, so it includes planning (vidprompt
-  connects without server-side prepared statements, so every statement is planned) and the
-  round trip. {sampling}, the three schemas one after the other for each pair, in rotating
-  order. p50 and p99 are taken per round; the tables show the median over rounds.
-  *ours ÷ floor* is the median of the per-round ratios.
+  user filter to their policies, as a Supabase client does. Pages hold {PAGE} rows; the deep
+  page is the keyset page after row {DEEP_OFFSET}, a user's last. The plan has no `seq`, so
+  its pages order by `(created_at, id)`. The SQL is in [bench/_reads.py](../bench/_reads.py).
+- **Timing**: the statement alone, measured by the client, so it includes the round trip
+  and, for unprepared statements, planning. Two connection modes: *unprepared*
+  (`prepare_threshold=None`, what vidprompt uses behind Supavisor's transaction mode, which
+  cannot keep prepared statements) and *prepared* (psycopg's default on a direct or session
+  connection: a statement is prepared on its fifth execution). {sampling}; the columns
+  ({", ".join(COLUMNS)}) run one after the other for each pair, in rotating order. p50 and
+  p99 are taken per round; tables show the median over rounds. *ours ÷ floor* is the median
+  of the per-round ratios.
 - **Writes**: see [Write costs](#write-costs).
-"""
-
-
-def _reads(scale: ScaleResult) -> str:
-    out = [
-        "## Read latency through RLS",
-        "",
-        f"![Read latency against table size]({PLOTS_DIR}/read-latency.png)",
-        "",
-        f"![ours ÷ floor against table size]({PLOTS_DIR}/ours-vs-floor.png)",
-        "",
-        "*floor + uid* is a diagnostic column: the floor's table and queries, with "
-        "`(select auth.uid())` where the floor passes the user id. *ours ÷ floor + uid* is "
-        "therefore what row-level security itself costs; the rest of *ours ÷ floor* is the "
-        "cost of reading the user out of the JWT inside the database.",
-    ]
-    for query in QUERIES:
-        rows = []
-        for step in scale.steps:
-            cells = step.reads.cells[query.name]
-            ratios = _paired_ratios(step.reads, query.name)
-            rls_only = _paired_ratios(step.reads, query.name, against="floor_uid")
-            rows.append(
-                [size_label(step.size)]
-                + [_ms(_p50(cells[c])) for c in COLUMNS]
-                + [_ms(_p99(cells[s])) for s in SCHEMAS]
-                + [
-                    f"**{statistics.median(ratios):.2f}** ({min(ratios):.2f} to {max(ratios):.2f})",
-                    f"{1000 * (_p50(cells['ours']) - _p50(cells['floor'])):+.0f} µs",
-                    f"{statistics.median(rls_only):.2f}",
-                ]
-            )
-        header = (
-            ["rows"]
-            + [f"{_LABELS[c]} p50" for c in COLUMNS]
-            + [f"{s} p99" for s in SCHEMAS]
-            + ["ours ÷ floor (round range)", "ours - floor", "ours ÷ floor + uid"]
-        )
-        out += ["", f"### {query.title} (ms)", "", _table(header, rows)]
-    roundtrip = [
-        [size_label(step.size), _ms(statistics.median(step.reads.roundtrip))]
-        for step in scale.steps
-    ]
-    out += [
-        "",
-        "A `select 1` in the same kind of transaction, timed the same way, shows the part of "
-        "every latency above that no schema can change (driver, protocol, loopback):",
-        "",
-        _table(["rows", "`select 1` p50 (ms)"], roundtrip),
-        "",
-        _why(scale),
-    ]
-    return "\n".join(out)
-
-
-_TIMES = re.compile(r"(Planning|Execution) Time: ([\d.]+) ms")
-
-
-def _times(plan: str) -> dict[str, float]:
-    return {kind: float(value) for kind, value in _TIMES.findall(plan)}
-
-
-def _why(scale: ScaleResult) -> str:
-    last = scale.steps[-1]
-    rows = []
-    for query in QUERIES:
-        for column in COLUMNS:
-            times = _times(last.reads.plans[query.name][column])
-            rows.append(
-                [
-                    query.title if column == "ours" else "",
-                    _LABELS[column],
-                    _ms(times.get("Planning", 0.0)),
-                    _ms(times.get("Execution", 0.0)),
-                ]
-            )
-    plans = []
-    for query in QUERIES:
-        for column in COLUMNS:
-            plans.append(
-                f"<details><summary>{query.title}: {_LABELS[column]}</summary>\n\n```\n"
-                f"{last.reads.plans[query.name][column]}\n```\n</details>"
-            )
-    return f"""
-### Why ours costs what it costs
-
-Server-side times of one `EXPLAIN (ANALYZE, BUFFERS)` per query at {size_label(last.size)}
-prompts, as the same user (single runs: indicative, not medians):
-
-{_table(["query", "schema", "planning (ms)", "execution (ms)"], rows)}
-
-What the plans below show:
-
-- *ours* and *floor* run the same index scans on the same indexes; the user filter is an
-  index condition in both. *ours* adds an `InitPlan` that evaluates `(select auth.uid())`
-  once per statement (it parses the JWT claims JSON) and the planner expands the policy.
-  Both costs are per statement, not per row, so the absolute difference (*ours - floor*
-  above) stays flat as the table grows: what remains of the ratio is a few tens of
-  microseconds over a sub-millisecond query.
-- *plan*: its policy calls `auth.uid()` directly. Where that expression is a filter, it is
-  evaluated for every row the scan visits (the `Filter:` lines); as an index condition it is
-  evaluated once. Its `(user_id)` index has no order, so a page of recent prompts reads and
-  sorts all of the user's {PROMPTS_PER_USER} rows instead of reading {PAGE}.
-
-{chr(10).join(plans)}
-"""
-
-
-def _writes(run: WriteRun) -> str:
-    rows = []
-    for variant in VARIANTS:
-        cells = [variant.name, variant.title]
-        for op in OPERATIONS:
-            rate = statistics.median(run.rates[variant.name][op])
-            ours = statistics.median(run.rates["ours"][op])
-            change = "" if variant.name == "ours" else f" ({rate / ours - 1:+.0%})"
-            cells.append(f"{rate:,.0f}{change}")
-        rows.append(cells)
-    costs = []
-    for name, part in (
-        ("no_redundant_index", "the `(image_id, user_id)` index"),
-        ("no_trigger", "the `updated_at` trigger"),
-        ("no_foreign_keys", "the two foreign keys"),
-    ):
-        per_op = []
-        for op in OPERATIONS:
-            ours_us = 1e6 / statistics.median(run.rates["ours"][op])
-            without_us = 1e6 / statistics.median(run.rates[name][op])
-            per_op.append(f"{op} {ours_us - without_us:+.1f} µs")
-        costs.append(f"- {part}: " + ", ".join(per_op))
-    ops = "\n".join(f"- `{op}`: {text}" for op, text in OPERATIONS.items())
-    return f"""
-## Write costs
-
-Rows per second (median of {run.rounds} rounds after a warm-up round; in brackets the change
-against *ours*). Each variant is a copy of the same database with one part of
-`video_prompts` removed. Operations:
-
-{ops}
-
-{_table(["variant", "what is removed", *OPERATIONS], rows)}
-
-![Write throughput relative to ours]({PLOTS_DIR}/writes.png)
-
-What each part costs per row (time per row with it minus without it; negative means the
-table was faster *with* it, within noise or because it serves a lookup):
-
-{chr(10).join(costs)}
-
-The trigger is `BEFORE UPDATE`, so inserts never run it. Single-row inserts are dominated
-by the transaction's round trips ({run.single_rows} per round); the bulk numbers show the
-table's own cost. Without foreign keys the delete removes the prompts explicitly in the same
-transaction (and nothing stops a prompt from naming another user's image).
-"""
-
-
-def _data_sets(scale: ScaleResult) -> str:
-    rows = [
-        [
-            size_label(step.size),
-            f"{users_for(step.size):,}",
-            f"{users_for(step.size) * IMAGES_PER_USER:,}",
-            f"{step.load_seconds:.0f}",
-            *(f"{step.table_mb[s]:,.0f}" for s in SCHEMAS),
-        ]
-        for step in scale.steps
-    ]
-    header = [
-        "prompts",
-        "users",
-        "images",
-        "load step (s)",
-        *(f"{s} table + indexes (MB)" for s in SCHEMAS),
-    ]
-    return f"""
-## Data sets
-
-{_table(header, rows)}
-
-The load step adds the rows since the previous size to *ours* and *plan* (with
-`session_replication_role = replica`, so the rows, consistent by construction, skip the
-foreign-key triggers), vacuums them and copies *ours* as *floor*.
 """
 
 
@@ -456,17 +235,18 @@ def _section(section: Section) -> str:
 def _noise(scale: ScaleResult) -> str:
     rows = []
     for step in scale.steps:
-        spreads = [
-            summarize(step.reads.cells[q.name][s].p50).spread for q in QUERIES for s in SCHEMAS
-        ]
-        rows.append(
-            [
-                size_label(step.size),
-                f"{statistics.median(spreads):.0%}",
-                f"{max(spreads):.0%}",
-            ]
-        )
-    write_spreads = (
+        for mode in MODES:
+            cells = step.reads[mode].cells
+            spreads = [summarize(cells[q.name][s].p50).spread for q in QUERIES for s in SCHEMAS]
+            rows.append(
+                [
+                    size_label(step.size),
+                    mode,
+                    f"{statistics.median(spreads):.0%}",
+                    f"{max(spreads):.0%}",
+                ]
+            )
+    writes = (
         [summarize(scale.writes.rates[v.name][op]).spread for v in VARIANTS for op in OPERATIONS]
         if scale.writes
         else [0.0]
@@ -474,11 +254,11 @@ def _noise(scale: ScaleResult) -> str:
     return f"""
 ## Noise
 
-Spread of the p50 over the measured rounds, (slowest - fastest) ÷ median, per cell:
+How far the p50 of one cell moved between measured rounds, (slowest - fastest) ÷ median:
 
-{_table(["rows", "median spread", "largest spread"], rows)}
+{table(["rows", "statements", "median spread", "largest spread"], rows)}
 
-Write rates spread by {statistics.median(write_spreads):.0%} (median) and up to
-{max(write_spreads):.0%} over their rounds. The machine is shared (see the load averages
-under [Machine](#machine)); differences smaller than the spread are not findings.
+Write rates spread by {statistics.median(writes):.0%} (median) and up to {max(writes):.0%}
+over their rounds. The machine is shared (see the load averages under
+[Machine](#machine)); differences smaller than the spread are not findings.
 """

@@ -68,8 +68,15 @@ def database_url(server_url: str, dbname: str) -> str:
     return psycopg.conninfo.make_conninfo(server_url, dbname=dbname)
 
 
-def connect(url: str) -> Conn:
-    """Autocommit, no server-side prepared statements: how vidprompt itself connects."""
+def connect(url: str, *, prepared: bool = False) -> Conn:
+    """Autocommit; server-side prepared statements only if ``prepared``.
+
+    vidprompt prepares nothing behind a transaction pooler (Supavisor's transaction mode
+    cannot keep them) and leaves psycopg's default (prepare a statement on its fifth
+    execution) on direct and session connections.
+    """
+    if prepared:
+        return psycopg.connect(url, autocommit=True)
     return psycopg.connect(url, autocommit=True, prepare_threshold=None)
 
 

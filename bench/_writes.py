@@ -92,6 +92,7 @@ class WriteRun:
     rounds: int
     single_rows: int
     rates: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    definition: list[str] = field(default_factory=list)  # ours' indexes, triggers, keys
 
 
 def measure_writes(server_url: str, *, rounds: int, single_rows: int) -> WriteRun:
@@ -108,6 +109,7 @@ def measure_writes(server_url: str, *, rounds: int, single_rows: int) -> WriteRu
         run = WriteRun(
             rounds, single_rows, {v.name: {op: [] for op in OPERATIONS} for v in VARIANTS}
         )
+        run.definition = _definition(conns["ours"])
         for number in range(rounds + 1):
             first = SINGLE_USERS + number * USERS_PER_ROUND
             images = [
@@ -139,6 +141,12 @@ def _build_template(server_url: str, users: int) -> None:
         for block in ("users", "images"):
             conn.execute(_sql.blocks("dataset.sql")[block], params)
         conn.execute("vacuum (analyze) auth.users, public.images")
+
+
+def _definition(conn: Conn) -> list[str]:
+    """What ``ours`` has that costs on writes, read from the catalog as pushed."""
+    rows = conn.execute(_sql.blocks("writes.sql")["definition"])
+    return [str(row[0]) for row in rows]
 
 
 _INSERT_PENDING = (

@@ -26,14 +26,20 @@ DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 _SIZE = re.compile(r"^(\d+)([km]?)$")
 
 
+MODES = {"unprepared": False, "prepared": True}
+
+
 @dataclass
 class SizeStep:
-    """One data-set size: how long its rows took to load, how big it is, its reads."""
+    """One data-set size: how long its rows took to load, how big it is, its reads.
+
+    ``reads`` holds one run per connection mode of :data:`MODES`.
+    """
 
     size: int
     load_seconds: float
     table_mb: dict[str, float]
-    reads: ReadRun
+    reads: dict[str, ReadRun]
 
 
 @dataclass
@@ -52,7 +58,7 @@ class ScaleOptions:
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
     read_rounds: int = 7
-    samples: int = 300
+    samples: int = 250
     write_rounds: int = 5
     single_rows: int = 500
 
@@ -85,14 +91,18 @@ def run_scale(
                 loading = time.perf_counter()
                 data.grow_to(size)
                 load_seconds = time.perf_counter() - loading
-                say(f"scale: loaded in {load_seconds:.0f} s; timing reads")
-                reads = measure_reads(
-                    data.urls,
-                    size=size,
-                    users=users_for(size),
-                    rounds=options.read_rounds,
-                    samples=options.samples,
-                )
+                reads = {}
+                for mode, prepared in MODES.items():
+                    say(f"scale: timing reads at {size_label(size)}, {mode}")
+                    reads[mode] = measure_reads(
+                        data.urls,
+                        size=size,
+                        users=users_for(size),
+                        prepared=prepared,
+                        rounds=options.read_rounds,
+                        samples=options.samples,
+                    )
+                say(f"scale: {size_label(size)} loaded in {load_seconds:.0f} s and measured")
                 result.steps.append(SizeStep(size, load_seconds, _table_mb(data.urls), reads))
         finally:
             data.drop()
