@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
 
-# After a failed probe, calls within this many seconds fail without probing again.
-_PROBE_INTERVAL_S = 0.25
 _APPLICATION_NAME = "vidprompt"
 
 
@@ -59,7 +57,7 @@ class Database:
             self._kwargs["prepare_threshold"] = None
         self._pool: Pool | None = None
         self._outage = False
-        self._probe_failed_at = float("-inf")
+        self._probe_again_at = float("-inf")
         self._probe_error: psycopg.OperationalError | None = None
         self._recovery = asyncio.Lock()
         self._in_use = 0
@@ -130,7 +128,7 @@ class Database:
         async with self._recovery:
             if not self._outage:
                 return
-            if monotonic() - self._probe_failed_at < _PROBE_INTERVAL_S and self._probe_error:
+            if monotonic() < self._probe_again_at and self._probe_error:
                 raise psycopg.OperationalError(*self._probe_error.args)
             await self._probe()
             old, self._pool = self._pool, await self._new_pool()
@@ -146,11 +144,15 @@ class Database:
         return True
 
     async def _probe(self) -> None:
+        """Connect once, directly. A probe that failed slowly (an unreachable host) is not
+        repeated for as long as it took, so waiting callers fail fast instead of in turn."""
         timeout = max(1, round(self._settings.pool_timeout_ms / 1000))
+        started = monotonic()
         try:
             conn = await AsyncConnection.connect(self.url, connect_timeout=timeout, **self._kwargs)
         except psycopg.OperationalError as exc:
-            self._probe_failed_at, self._probe_error = monotonic(), exc
+            now = monotonic()
+            self._probe_again_at, self._probe_error = now + (now - started), exc
             raise
         await conn.close()
 

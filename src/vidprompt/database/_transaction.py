@@ -70,8 +70,11 @@ class Transaction:
         return result
 
     async def fetch(self, query: bytes, params: Mapping[str, Any] | None = None) -> list[DictRow]:
-        """Send ``query`` and wait for its rows (one round trip, same transaction)."""
-        return await (await self.queue(query, params))._read()
+        """Send ``query`` (which returns rows) and wait for them: a round trip, same transaction."""
+        result = await self.queue(query, params)
+        result._rows = await result._cursor.fetchall()  # in a pipeline, fetching flushes it
+        result.rowcount = result._cursor.rowcount
+        return result._rows
 
     async def _read_all(self) -> None:
         for result in self._results:
