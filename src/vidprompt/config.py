@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         default=None, validation_alias="SUPABASE_SERVICE_ROLE_KEY"
     )
     max_unfinished_jobs_per_user: int = Field(default=5, ge=1)
+    gemini_base_url: str | None = Field(
+        default=None, description="Another endpoint for the Gemini API (a proxy or a stand-in)."
+    )
+    gemini_timeout_s: float = Field(default=60.0, gt=0)
+    worker_lease_s: float = Field(
+        default=60.0, gt=0, description="How long a claimed job stays with a silent worker."
+    )
+    worker_poll_s: float = Field(default=2.0, gt=0, description="Idle polling interval.")
+    image_allow_private_hosts: bool = Field(
+        default=False, description="Let the worker fetch image URLs on private networks."
+    )
 
 
 def load_settings() -> Settings:

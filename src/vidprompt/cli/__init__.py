@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from vidprompt.cli import db, lint, migration, types, verify
+from vidprompt.cli import db, demo, lint, migration, types, verify, worker
 from vidprompt.cli._common import err_console
 from vidprompt.errors import VidpromptError
 
@@ -23,6 +23,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(migration.app, name="migration")
 app.add_typer(types.app, name="types")
 app.command("verify")(verify.verify)
+app.command("worker")(worker.worker)
+app.command("demo")(demo.demo)
 db.app.command("lint")(lint.lint)
 
 

@@ -1,0 +1,90 @@
+"""Prompt generation: providers, image sources, the job queue and its worker.
+
+For the HTTP API, a generation request is one call, in any async context::
+
+    variant = await enqueue_generation(
+        conn,                       # psycopg.AsyncConnection (autocommit) to the database
+        user_id=claims_sub,         # uuid.UUID: the verified caller; never taken from the body
+        image_id=image_id,          # uuid.UUID: must be the caller's image, else NotFound
+        instruction="lächeln",      # str | None, at most 500 characters
+        camera_style="zoom_in",     # a stored vocabulary key (default "statisch")
+        film_effects=["noir"],      # at most 3 distinct keys
+        settings=settings,          # vidprompt.config.Settings (the cap, the expected model)
+    )                               # -> db_types.VideoPromptsRow, status "pending"
+
+It raises ``QuotaExceeded`` (HTTP 429) when the user has
+``settings.max_unfinished_jobs_per_user`` unfinished requests, ``NotFound`` (404) for a
+missing or foreign image, ``InvalidInput`` (422, with ``.field``) for a bad value. The
+variant is then completed or failed by a worker: ``vidprompt worker``, or in-process with
+``worker = build_worker(url, settings=..., workdir=...)``, ``await worker.start()`` at
+start-up and ``await worker.close()`` at shutdown.
+"""
+
+from __future__ import annotations
+
+from vidprompt.generation._choice import ProviderChoice
+from vidprompt.generation._enqueue import enqueue_generation
+from vidprompt.generation._errors import TRANSIENT, ErrorCode, GenerationError
+from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
+from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
+from vidprompt.generation._provider import (
+    PROMPT_MAX_CHARS,
+    GeneratedPrompt,
+    ImageData,
+    PromptRequest,
+    Provider,
+    accept_output,
+    word_count,
+)
+from vidprompt.generation._retry import RetryPolicy, call_with_retries
+from vidprompt.generation._secrets import KeyCipher, new_server_key
+from vidprompt.generation._setup import (
+    build_worker,
+    image_sources,
+    local_storage,
+    run_worker,
+    sample_image,
+)
+from vidprompt.generation._sources import BUCKET, FirstFound, ImageRef, ImageSource, LocalStorage
+from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
+from vidprompt.generation._template import TemplateProvider
+from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
+
+__all__ = [
+    "BUCKET",
+    "PROMPT_MAX_CHARS",
+    "SYSTEM_INSTRUCTION",
+    "TEMPLATE_MODEL_NAME",
+    "TRANSIENT",
+    "ErrorCode",
+    "FirstFound",
+    "GeminiProvider",
+    "GeneratedPrompt",
+    "GenerationError",
+    "HttpSource",
+    "ImageData",
+    "ImageRef",
+    "ImageSource",
+    "JobEvent",
+    "KeyCipher",
+    "LocalStorage",
+    "PromptRequest",
+    "Provider",
+    "ProviderChoice",
+    "RetryPolicy",
+    "SupabaseStorage",
+    "TemplateProvider",
+    "Worker",
+    "WorkerOptions",
+    "accept_output",
+    "build_worker",
+    "call_with_retries",
+    "enqueue_generation",
+    "image_sources",
+    "local_storage",
+    "new_server_key",
+    "run_worker",
+    "sample_image",
+    "user_message",
+    "word_count",
+]

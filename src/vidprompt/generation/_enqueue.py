@@ -1,0 +1,76 @@
+"""Requesting a generation: a ``pending`` variant and its job, in one transaction, capped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from vidprompt.database import Scope
+from vidprompt.db_types import VideoPromptsRow
+from vidprompt.errors import AuthError, QuotaExceeded
+from vidprompt.generation._queries import queries
+from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
+from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts._errors import translate
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Iterable
+
+    from vidprompt.config import Settings
+    from vidprompt.database import Database
+
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+async def enqueue_generation(
+    db: Database,
+    scope: Scope,
+    image_id: uuid.UUID,
+    *,
+    settings: Settings,
+    instruction: str | None = None,
+    camera_style: str = vocabulary.DEFAULT_CAMERA_STYLE,
+    film_effects: Iterable[str] = (),
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> VideoPromptsRow:
+    """Create a ``pending`` variant of the caller's image and queue its generation.
+
+    ``scope`` is the verified caller's user scope. The variant and its job are written in
+    one transaction as ``service_role`` (users cannot write jobs, so they cannot enqueue
+    around the cap); the image must be the caller's, which the composite foreign key
+    enforces for every role. Workers are woken by NOTIFY when it commits.
+
+    Raises :class:`QuotaExceeded` when the caller already has
+    ``settings.max_unfinished_jobs_per_user`` unfinished jobs, ``NotFound`` for a missing or
+    foreign image, ``InvalidInput`` (naming the field) for a value outside the vocabulary.
+    """
+    if scope.role != "authenticated" or scope.user_id is None:
+        raise AuthError("Only a signed-in user can request a generation.", code="PGRST302")
+    user_key_model = settings.gemini_model if settings.encryption_key else None
+    params = {
+        "user_id": scope.user_id,
+        "image_id": image_id,
+        "instruction": vocabulary.instruction(instruction),
+        "camera_style": vocabulary.camera_style(camera_style),
+        "film_effects": vocabulary.film_effects(film_effects),
+        "user_key_model": user_key_model,
+        "default_model": settings.gemini_model if settings.gemini_api_key else TEMPLATE_MODEL,
+        "limit": settings.max_unfinished_jobs_per_user,
+        "max_attempts": max_attempts,
+    }
+    try:
+        async with db.transaction(Scope.service()) as tx:
+            await tx.queue(queries()["lock_user_jobs"], params)
+            enqueued = await tx.queue(queries()["enqueue"], params)
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+    row = enqueued.one()
+    assert row is not None
+    if row["id"] is None:
+        raise QuotaExceeded(
+            f"You already have {row['unfinished']} unfinished generation requests (at most "
+            f"{settings.max_unfinished_jobs_per_user}); try again when one has finished."
+        )
+    return VideoPromptsRow.model_validate(row)

@@ -1,0 +1,20 @@
+"""The named queries of queries.sql, loaded once."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+
+
+@cache
+def queries() -> dict[str, bytes]:
+    """Each ``-- name: X`` block of queries.sql, by name, ready to execute."""
+    text = resources.files(__package__).joinpath("queries.sql").read_text(encoding="utf-8")
+    parts = _NAME.split(text)[1:]
+    return {
+        name: body.strip().rstrip(";").encode()
+        for name, body in zip(parts[::2], parts[1::2], strict=True)
+    }

@@ -1,0 +1,114 @@
+"""The worker's side of the job queue: claim, renew the lease, complete, fail, release.
+
+Every write is guarded by the claim (job id, worker id, attempt number), so a worker that
+lost its lease to another can no longer touch the job or its variant: a variant gets
+exactly one result however many workers run, die or restart around it. All of it runs as
+``service_role``, in the store's scoped transactions (one round trip per operation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vidprompt.database import Scope
+from vidprompt.generation._errors import ErrorCode
+from vidprompt.generation._provider import PromptRequest
+from vidprompt.generation._queries import queries
+from vidprompt.generation._sources import ImageRef
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Mapping
+
+    from vidprompt.database import Database
+    from vidprompt.generation._errors import GenerationError
+    from vidprompt.generation._provider import GeneratedPrompt
+
+CHANNEL = "vidprompt_generation_jobs"
+_SERVICE = Scope.service()
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job this worker holds the lease on, with what it needs to do the work."""
+
+    id: int
+    variant_id: uuid.UUID
+    user_id: uuid.UUID
+    attempt: int
+    max_attempts: int
+    variant_pending: bool
+    request: PromptRequest
+    image: ImageRef
+    stored_api_key: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ClaimedJob:
+        metadata = row["metadata"]
+        return cls(
+            id=row["id"],
+            variant_id=row["variant_id"],
+            user_id=row["user_id"],
+            attempt=row["attempts"],
+            max_attempts=row["max_attempts"],
+            variant_pending=row["status"] == "pending",
+            request=PromptRequest(
+                camera_style=row["camera_style"] or "statisch",
+                film_effects=tuple(row["film_effects"] or ()),
+                instruction=row["user_instruction"],
+                image_metadata=metadata if isinstance(metadata, dict) else {},
+            ),
+            image=ImageRef(url=row["url"], storage_path=row["storage_path"]),
+            stored_api_key=row["gemini_api_key"],
+        )
+
+
+class JobQueue:
+    """Queue operations for one worker, identified by ``worker_id`` in the leases it holds."""
+
+    def __init__(self, db: Database, worker_id: str, *, lease_s: float) -> None:
+        self.db = db
+        self.worker_id = worker_id
+        self.lease_s = lease_s
+
+    async def claim(self) -> ClaimedJob | None:
+        """The oldest due job, now leased to this worker, or None when nothing is due."""
+        row = await self._one("claim", worker=self.worker_id, lease_s=self.lease_s)
+        return ClaimedJob.from_row(row) if row else None
+
+    async def extend_lease(self, job: ClaimedJob) -> bool:
+        """Renew the lease; False when it was lost (another worker has the job now)."""
+        return await self._guarded("extend_lease", job, lease_s=self.lease_s)
+
+    async def complete(self, job: ClaimedJob, prompt: GeneratedPrompt) -> bool:
+        """Store the prompt; False when the lease was lost and the result is discarded."""
+        return await self._guarded("complete", job, text=prompt.text, model_name=prompt.model_name)
+
+    async def fail(self, job: ClaimedJob, error: GenerationError) -> bool:
+        return await self._guarded("fail", job, code=error.code.value, message=error.message)
+
+    async def release(self, job: ClaimedJob) -> bool:
+        """Hand the job back unfinished, due at once; the claim does not count as an attempt."""
+        return await self._guarded("release", job)
+
+    async def fail_exhausted(self) -> int:
+        """Fail jobs whose every allowed claim ended with a lost worker; how many."""
+        async with self.db.transaction(_SERVICE) as tx:
+            failed = await tx.queue(
+                queries()["fail_exhausted"],
+                {
+                    "code": ErrorCode.WORKER_LOST.value,
+                    "message": "Generation was interrupted too many times (its worker stopped).",
+                },
+            )
+        return len(failed.all())
+
+    async def _guarded(self, name: str, job: ClaimedJob, **params: object) -> bool:
+        guard = {"id": job.id, "worker": self.worker_id, "attempt": job.attempt}
+        return await self._one(name, **guard, **params) is not None
+
+    async def _one(self, name: str, **params: object) -> Mapping[str, Any] | None:
+        async with self.db.transaction(_SERVICE) as tx:
+            result = await tx.queue(queries()[name], params)
+        return result.one()

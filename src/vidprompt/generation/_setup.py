@@ -1,0 +1,84 @@
+"""Assembling a worker from the settings: image sources, provider choice, options."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from vidprompt.database import STATE_DIR
+from vidprompt.generation._choice import ProviderChoice
+from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
+from vidprompt.generation._sources import STORAGE_DIR, FirstFound, ImageSource, LocalStorage
+from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from vidprompt.config import Settings
+    from vidprompt.generation._provider import Provider
+
+
+def run_worker(worker: Worker) -> None:
+    """Run ``worker`` until SIGTERM or SIGINT (graceful); a second signal stops it at once."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+
+        def on_signal() -> None:
+            worker.stop(now=worker.stopping)
+
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(number, on_signal)
+        await worker.run()
+
+    asyncio.run(main())
+
+
+def sample_image() -> bytes:
+    """The small PNG shipped with vidprompt, for the demo and for trying things out."""
+    return resources.files(__package__).joinpath("assets", "sample.png").read_bytes()
+
+
+def local_storage(workdir: Path) -> LocalStorage:
+    """The embedded default's storage: ``<workdir>/.vidprompt/storage/<bucket>/<name>``."""
+    return LocalStorage(workdir / STATE_DIR / STORAGE_DIR)
+
+
+def image_sources(settings: Settings, workdir: Path) -> ImageSource:
+    """Supabase Storage when a project is configured, else local storage; then the URL."""
+    if settings.supabase_url and settings.supabase_service_key:
+        storage: ImageSource = SupabaseStorage(settings.supabase_url, settings.supabase_service_key)
+    else:
+        storage = local_storage(workdir)
+    return FirstFound([storage, HttpSource(allow_private_hosts=settings.image_allow_private_hosts)])
+
+
+def build_worker(
+    url: str,
+    *,
+    settings: Settings,
+    workdir: Path,
+    concurrency: int = 4,
+    shutdown_grace_s: float = 20.0,
+    provider: Provider | None = None,
+    on_event: Callable[[JobEvent], None] | None = None,
+) -> Worker:
+    """A worker configured from ``settings``; ``provider`` replaces the per-user choice."""
+    options = WorkerOptions(
+        concurrency=concurrency,
+        lease_s=settings.worker_lease_s,
+        poll_s=settings.worker_poll_s,
+        listen=not settings.transaction_pooler,
+        shutdown_grace_s=shutdown_grace_s,
+    )
+    return Worker(
+        url,
+        settings=settings,
+        choice=ProviderChoice(settings, fixed=provider),
+        images=image_sources(settings, workdir),
+        options=options,
+        on_event=on_event,
+    )

@@ -1,0 +1,114 @@
+"""The offline provider: composes a prompt from fixed sentences. Not AI, and says so.
+
+It is the default when no Gemini key is configured, so that vidprompt runs end to end with
+no account and no network. The same request always gives the same text, of 50 to 150
+words, and ``model_name`` is ``vidprompt-template-1`` so a stored row never passes for AI.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+MODEL_NAME = "vidprompt-template-1"
+
+_SUBJECT_WORDS = 15  # clip the image's description so every prompt stays within 150 words
+_INSTRUCTION_WORDS = 20
+_METADATA_KEYS = ("description", "subject", "prompt", "alt")
+
+_CAMERA = {
+    "cinematic": "The camera glides in a slow, cinematic arc with a shallow depth of field, "
+    "framing the subject like the opening shot of a feature film.",
+    "slow_motion": "Everything unfolds in graceful slow motion; the camera holds steady so "
+    "every small movement, strand of hair and fold of fabric can be seen.",
+    "zoom_in": "The camera slowly zooms in from a medium shot to a close-up, drawing the "
+    "viewer toward the subject's face and expression.",
+    "orbit": "The camera orbits smoothly around the subject in a half circle, revealing "
+    "depth and the space around them while keeping them centred.",
+    "dolly": "The camera dollies forward on a smooth track, steadily closing the distance "
+    "while the background shifts gently in parallax.",
+    "statisch": "The camera stays completely still on a tripod, like a living photograph, "
+    "so only the subject and the light move.",
+}
+
+_EFFECT = {
+    "dramatic": "Dramatic, high-contrast lighting carves deep shadows and gives the moment "
+    "tension and weight.",
+    "soft": "Soft, diffused light wraps the scene in gentle tones and a calm, tender mood.",
+    "golden_hour": "Warm golden-hour sunlight glows low from the side, with long shadows and "
+    "honey-coloured highlights.",
+    "noir": "A film-noir look in black and white, with hard light, deep blacks and a "
+    "mysterious atmosphere.",
+    "dreamy": "A dreamy haze with a soft bloom, pastel tones and floating light particles "
+    "makes the scene feel like a memory.",
+}
+
+_NO_EFFECT = "The light and colours stay true to the photograph, natural and realistic."
+
+# The app's fixed action suggestions (German), written out as English motion.
+_ACTIONS = {
+    "lächeln": "The subject slowly breaks into a warm, natural smile.",
+    "winken": "The subject raises a hand and waves in a friendly greeting.",
+    "nicken": "The subject nods gently, as if agreeing with someone off camera.",
+    "drehen": "The subject turns slowly toward the camera and meets its gaze.",
+}
+
+_NO_ACTION = (
+    "The subject moves naturally and subtly: a slow breath, a slight shift of weight and a "
+    "calm glance."
+)
+_CLOSING = "The motion stays smooth and realistic, with no cuts, for a clip of about five seconds."
+
+
+class TemplateProvider:
+    """Deterministic prompts without a network or a model."""
+
+    needs_image = False
+    model_name = MODEL_NAME
+
+    async def generate(self, request: PromptRequest) -> GeneratedPrompt:
+        return GeneratedPrompt(accept_output(compose(request)), MODEL_NAME)
+
+
+def compose(request: PromptRequest) -> str:
+    """The prompt for ``request``: scene, action, camera, light, closing."""
+    sentences = [
+        _opening(request.image_metadata),
+        _action(request.instruction),
+        _CAMERA[request.camera_style],
+        *([_EFFECT[key] for key in request.film_effects] or [_NO_EFFECT]),
+        _CLOSING,
+    ]
+    return " ".join(sentences)
+
+
+def _opening(metadata: Mapping[str, object]) -> str:
+    subject = next(
+        (value for key in _METADATA_KEYS if isinstance(value := metadata.get(key), str)), ""
+    )
+    subject = _clip(subject, _SUBJECT_WORDS)
+    if not subject:
+        return (
+            "The video begins on the original photo and keeps its subject, setting and "
+            "composition unchanged."
+        )
+    return (
+        f"The video begins on the original photo, showing {subject}, and keeps its setting "
+        "and composition unchanged."
+    )
+
+
+def _action(instruction: str | None) -> str:
+    text = _clip(instruction or "", _INSTRUCTION_WORDS)
+    if not text:
+        return _NO_ACTION
+    return _ACTIONS.get(text.lower(), f"The subject acts as asked: {text}.")
+
+
+def _clip(text: str, words: int) -> str:
+    """At most ``words`` words of ``text``, on one line, without closing punctuation."""
+    return " ".join(text.split()[:words]).rstrip(".!?;:, ")

@@ -1,0 +1,366 @@
+"""The generation worker: claims jobs from Postgres and writes each variant's prompt.
+
+``concurrency`` slots share one connection pool. An idle slot sleeps until a NOTIFY on
+the jobs channel (one extra connection LISTENs, unless LISTEN is off, as behind Supabase's
+transaction pooler) or the polling interval, whichever comes first. A busy slot renews its
+job's lease while the provider works; if the lease was lost, the work is abandoned.
+
+Stopping (SIGTERM) is graceful: no new claims, in-flight jobs get ``shutdown_grace_s`` to
+finish, the rest are released (due at once for another worker, not counted as an attempt).
+A worker killed outright leaves its leases to run out; the jobs are then claimed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import psycopg
+from psycopg_pool import PoolTimeout
+
+from vidprompt.database import Database
+from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.generation._queue import CHANNEL, JobQueue
+from vidprompt.generation._retry import RetryPolicy, call_with_retries
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Awaitable, Callable
+
+    from vidprompt.config import Settings
+    from vidprompt.generation._choice import ProviderChoice
+    from vidprompt.generation._provider import GeneratedPrompt
+    from vidprompt.generation._queue import ClaimedJob
+    from vidprompt.generation._sources import ImageSource
+
+log = logging.getLogger("vidprompt.worker")
+
+_DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    concurrency: int = 4
+    lease_s: float = 60.0
+    poll_s: float = 2.0
+    listen: bool = True
+    shutdown_grace_s: float = 20.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    db_retry_s: float = 1.0  # pause after a database error before trying again
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """What happened to a job, for progress displays and logs."""
+
+    kind: Literal["completed", "failed", "released", "lost"]
+    job_id: int
+    variant_id: uuid.UUID
+    attempt: int
+    seconds: float
+    model_name: str | None = None
+    error: GenerationError | None = None
+
+
+class Worker:
+    """One worker process's share of the queue; ``run`` until ``stop``."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        settings: Settings,
+        choice: ProviderChoice,
+        images: ImageSource,
+        options: WorkerOptions | None = None,
+        on_event: Callable[[JobEvent], None] | None = None,
+    ) -> None:
+        self.options = options or WorkerOptions()
+        self.id = secrets.token_hex(6)
+        self._url = url
+        self._choice = choice
+        self._images = images
+        self._on_event = on_event
+        # One connection per slot, one for the reaper; LISTEN has its own.
+        pool = {"pool_min_size": 1, "pool_max_size": self.options.concurrency + 1}
+        self._db = Database(url, settings.model_copy(update=pool))
+        self._queue = JobQueue(self._db, self.id, lease_s=self.options.lease_s)
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._hurry = asyncio.Event()
+        self._db_down = False
+        self._task: asyncio.Task[None] | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Work until :meth:`stop`; then finish or release in-flight jobs and return."""
+        await self._db.open()
+        log.info(
+            "worker %s started: %d slots, %s, %s",
+            self.id,
+            self.options.concurrency,
+            self._choice.describe(),
+            "LISTEN and polling" if self.options.listen else "polling only",
+        )
+        slots = [asyncio.create_task(self._slot()) for _ in range(self.options.concurrency)]
+        helpers = [asyncio.create_task(self._reap())]
+        if self.options.listen:
+            helpers.append(asyncio.create_task(self._listen()))
+        try:
+            await self._stopping.wait()
+            await self._let_slots_finish(slots)
+            for slot in slots:
+                slot.cancel()  # still busy after the grace period: release their jobs
+            await asyncio.gather(*slots, return_exceptions=True)
+        finally:
+            for task in [*slots, *helpers]:
+                task.cancel()
+            await asyncio.gather(*slots, *helpers, return_exceptions=True)
+            await self._db.close()
+            await self._choice.aclose()
+            log.info("worker %s stopped", self.id)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def stop(self, *, now: bool = False) -> None:
+        """Stop claiming; in-flight jobs finish within the grace period or are released.
+
+        ``now`` skips what is left of the grace period (a second Ctrl-C).
+        """
+        self._stopping.set()
+        self._wake.set()
+        if now:
+            self._hurry.set()
+
+    async def _let_slots_finish(self, slots: list[asyncio.Task[None]]) -> None:
+        hurry = asyncio.create_task(self._hurry.wait())
+        deadline = time.monotonic() + self.options.shutdown_grace_s
+        busy: set[asyncio.Task[Any]] = set(slots)
+        try:
+            while busy and not hurry.done() and (left := deadline - time.monotonic()) > 0:
+                _, busy = await asyncio.wait(
+                    busy | {hurry}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+                )
+                busy.discard(hurry)
+        finally:
+            hurry.cancel()
+
+    async def start(self) -> None:
+        """Run in the background of the current event loop (e.g. inside ``serve``)."""
+        self._task = asyncio.create_task(self.run())
+
+    async def close(self) -> None:
+        """Stop a worker begun with :meth:`start` and wait until it has let go of its jobs."""
+        self.stop()
+        if self._task is not None:
+            await self._task
+
+    # --- one slot --------------------------------------------------------------------
+
+    async def _slot(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self._turn()
+            except _DB_ERRORS as exc:
+                self._database_down(exc)
+                await self._sleep(self.options.db_retry_s)
+            except Exception:  # a bug must not silently cost the worker a slot
+                log.exception("worker %s: unexpected error; the slot carries on", self.id)
+                await self._sleep(self.options.db_retry_s)
+
+    async def _turn(self) -> None:
+        """Claim one job and do it, or wait for work."""
+        job = await self._queue.claim()
+        if self._db_down:
+            self._db_down = False
+            log.info("worker %s: the database is reachable again", self.id)
+        if job is None:
+            await self._pause(self.options.poll_s)
+            self._wake.clear()
+        elif self._stopping.is_set():
+            await self._write(job, self._queue.release)
+        else:
+            await self._process(job)
+
+    async def _process(self, job: ClaimedJob) -> None:
+        started = time.monotonic()
+        work = asyncio.create_task(self._generate(job))
+        try:
+            kept = await self._hold_lease(job, work)
+        except asyncio.CancelledError:
+            work.cancel()
+            await _unless_cancelled_again(self._write(job, self._queue.release))
+            self._emit("released", job, started)
+            raise
+        if not kept:
+            self._emit("lost", job, started)
+            return
+        try:
+            prompt = work.result()
+        except GenerationError as error:
+            outcome = self._finish(job, started, error=error)
+        except Exception:  # a bug must fail the variant, not leave it pending
+            log.exception("worker %s: job %d crashed", self.id, job.id)
+            outcome = self._finish(job, started, error=GenerationError(ErrorCode.INTERNAL_ERROR))
+        else:
+            outcome = self._finish(job, started, prompt=prompt)
+        await _unless_cancelled_again(outcome)
+
+    async def _generate(self, job: ClaimedJob) -> GeneratedPrompt:
+        if not job.variant_pending:
+            raise GenerationError(ErrorCode.INVALID_REQUEST, "The variant is no longer pending.")
+        provider = await self._choice.for_user(job.user_id, job.stored_api_key)
+        request = job.request
+        if provider.needs_image:
+            image = await call_with_retries(
+                lambda: self._images.fetch(job.image), self.options.retry
+            )
+            request = replace(request, image=image)
+        return await call_with_retries(lambda: provider.generate(request), self.options.retry)
+
+    async def _hold_lease(self, job: ClaimedJob, work: asyncio.Task[GeneratedPrompt]) -> bool:
+        """Renew the lease until ``work`` is done; False (and ``work`` cancelled) if it was lost."""
+        while True:
+            done, _ = await asyncio.wait({work}, timeout=self.options.lease_s / 3)
+            if done:
+                return True
+            if await self._write(job, self._queue.extend_lease) is False:
+                work.cancel()
+                await asyncio.gather(work, return_exceptions=True)
+                return False
+
+    async def _finish(
+        self,
+        job: ClaimedJob,
+        started: float,
+        *,
+        prompt: GeneratedPrompt | None = None,
+        error: GenerationError | None = None,
+    ) -> None:
+        if prompt is not None:
+            stored = await self._write(job, lambda job: self._queue.complete(job, prompt))
+        else:
+            assert error is not None
+            stored = await self._write(job, lambda job: self._queue.fail(job, error))
+        if not stored:
+            self._emit("lost", job, started)
+        elif prompt is not None:
+            self._emit("completed", job, started, model_name=prompt.model_name)
+        else:
+            self._emit("failed", job, started, error=error)
+
+    async def _write(
+        self,
+        job: ClaimedJob,
+        operation: Callable[[ClaimedJob], Awaitable[bool]],
+    ) -> bool | None:
+        """Run a guarded write, retrying through a database outage while the lease may hold.
+
+        None when the database stayed unreachable: the lease then runs out and another claim
+        redoes the job, so nothing is lost, and the guard keeps it from being stored twice.
+        """
+        deadline = time.monotonic() + self.options.lease_s
+        while True:
+            try:
+                return await operation(job)
+            except _DB_ERRORS as exc:
+                if time.monotonic() > deadline:
+                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, _brief(exc))
+                    return None
+                await asyncio.sleep(self.options.db_retry_s)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep until woken (NOTIFY, stop) or ``seconds`` pass."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep ``seconds`` unless stopped meanwhile (a NOTIFY does not cut it short)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def _database_down(self, exc: BaseException) -> None:
+        """Say so once per outage, not once per retry."""
+        if not self._db_down:
+            self._db_down = True
+            log.warning(
+                "worker %s: database unavailable (%s); retrying every %.1f s",
+                self.id,
+                _brief(exc),
+                self.options.db_retry_s,
+            )
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, prepare_threshold=None
+                ) as conn:
+                    await conn.execute(f"listen {CHANNEL}")
+                    self._wake.set()  # notifications may have been missed while away
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except psycopg.Error as exc:
+                log.debug("worker %s: LISTEN connection lost (%s)", self.id, _brief(exc))
+            await asyncio.sleep(self.options.db_retry_s)
+
+    async def _reap(self) -> None:
+        while True:
+            with contextlib.suppress(*_DB_ERRORS):
+                failed = await self._queue.fail_exhausted()
+                if failed:
+                    log.warning("worker %s: %d job(s) failed after lost workers", self.id, failed)
+            await asyncio.sleep(self.options.poll_s)
+
+    def _emit(
+        self,
+        kind: Literal["completed", "failed", "released", "lost"],
+        job: ClaimedJob,
+        started: float,
+        *,
+        model_name: str | None = None,
+        error: GenerationError | None = None,
+    ) -> None:
+        event = JobEvent(
+            kind, job.id, job.variant_id, job.attempt, time.monotonic() - started, model_name, error
+        )
+        detail = model_name or (f"{error.code.value}: {error.message}" if error else "")
+        log.info(
+            "job %d %s (variant %s, attempt %d, %.2f s) %s",
+            job.id,
+            kind,
+            job.variant_id,
+            job.attempt,
+            event.seconds,
+            detail,
+        )
+        if self._on_event is not None:
+            self._on_event(event)
+
+
+async def _unless_cancelled_again(write: Awaitable[bool | None]) -> None:
+    """Let a short database write finish even if the slot is cancelled meanwhile.
+
+    Shutdown cancels slots still busy after the grace period; a half-done completion or
+    release would leave the job to wait for its lease, so the write completes first.
+    """
+    task = asyncio.ensure_future(write)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
+
+
+def _brief(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,177 @@
+-- The generation queue's queries, run as service_role. Loaded once by
+-- vidprompt.generation._queries; each block is called by name with %(name)s parameters.
+-- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
+-- claimed by another can no longer change the job or its variant.
+
+-- name: lock_user_jobs
+-- Serializes one user's enqueues, so racing requests cannot pass the cap together. A
+-- statement of its own: the next one's snapshot is taken after the lock is granted.
+select pg_advisory_xact_lock(hashtextextended(%(user_id)s::text, 7020251124));
+
+-- name: enqueue
+-- A pending variant and its job, unless the user is at the cap; the row says how many
+-- unfinished jobs the user had (id is null when refused). An image that is missing or not
+-- the user's fails the composite foreign key, exactly alike.
+with unfinished as (
+  select count(*) as n from public.generation_jobs
+  where user_id = %(user_id)s and state in ('queued', 'running')
+), variant as (
+  insert into public.video_prompts
+    (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
+     status)
+  select
+    %(image_id)s::uuid, %(user_id)s::uuid, '', %(instruction)s::text,
+    case
+      when %(user_key_model)s::text is not null
+        and exists (
+          select from public.profiles p
+          where p.id = %(user_id)s and p.gemini_api_key is not null
+        )
+      then %(user_key_model)s::text
+      else %(default_model)s::text
+    end,
+    %(camera_style)s::text, %(film_effects)s::text[], 'pending'
+  from unfinished
+  where unfinished.n < %(limit)s
+  returning *
+), job as (
+  insert into public.generation_jobs (variant_id, user_id, max_attempts)
+  select id, user_id, %(max_attempts)s from variant
+)
+select variant.*, unfinished.n as unfinished
+from unfinished left join variant on true;
+
+-- name: claim
+-- The oldest due job: queued, or running with its lease run out (its worker died).
+with due as (
+  select id from public.generation_jobs
+  where state in ('queued', 'running') and run_after <= now() and attempts < max_attempts
+  order by run_after, id
+  limit 1
+  for update skip locked
+), claimed as (
+  update public.generation_jobs j
+  set state = 'running', attempts = j.attempts + 1, locked_by = %(worker)s,
+      run_after = now() + make_interval(secs => %(lease_s)s)
+  from due
+  where j.id = due.id
+  returning j.id, j.variant_id, j.user_id, j.attempts, j.max_attempts
+)
+select c.id, c.variant_id, c.user_id, c.attempts, c.max_attempts, v.status,
+       v.user_instruction, v.camera_style, v.film_effects,
+       i.url, i.storage_path, i.metadata, p.gemini_api_key
+from claimed c
+join public.video_prompts v on v.id = c.variant_id
+join public.images i on i.id = v.image_id and i.user_id = v.user_id
+left join public.profiles p on p.id = c.user_id;
+
+-- name: extend_lease
+update public.generation_jobs
+set run_after = now() + make_interval(secs => %(lease_s)s)
+where id = %(id)s and locked_by = %(worker)s and attempts = %(attempt)s and state = 'running'
+returning id;
+
+-- name: complete
+with job as (
+  update public.generation_jobs
+  set state = 'succeeded', locked_by = null, finished_at = now()
+  where id = %(id)s and locked_by = %(worker)s and attempts = %(attempt)s and state = 'running'
+  returning variant_id
+)
+update public.video_prompts v
+set status = 'completed', prompt_text = %(text)s, model_name = %(model_name)s,
+    error_code = null, error_message = null
+from job
+where v.id = job.variant_id and v.status = 'pending'
+returning v.id;
+
+-- name: fail
+with job as (
+  update public.generation_jobs
+  set state = 'failed', locked_by = null, finished_at = now(),
+      error_code = %(code)s, error_message = %(message)s
+  where id = %(id)s and locked_by = %(worker)s and attempts = %(attempt)s and state = 'running'
+  returning variant_id
+)
+update public.video_prompts v
+set status = 'failed', error_code = %(code)s, error_message = %(message)s
+from job
+where v.id = job.variant_id and v.status = 'pending'
+returning v.id;
+
+-- name: release
+-- A job handed back unfinished (the worker is shutting down): due at once, and the claim
+-- does not count as an attempt. Wakes the other workers.
+with job as (
+  update public.generation_jobs
+  set state = 'queued', locked_by = null, attempts = attempts - 1, run_after = now()
+  where id = %(id)s and locked_by = %(worker)s and attempts = %(attempt)s and state = 'running'
+  returning id
+)
+select pg_notify('vidprompt_generation_jobs', '') from job;
+
+-- name: fail_exhausted
+-- Jobs whose last allowed claim outlived its lease: their workers keep dying on them.
+with job as (
+  update public.generation_jobs
+  set state = 'failed', locked_by = null, finished_at = now(),
+      error_code = %(code)s, error_message = %(message)s
+  where state = 'running' and run_after <= now() and attempts >= max_attempts
+  returning variant_id
+)
+update public.video_prompts v
+set status = 'failed', error_code = %(code)s, error_message = %(message)s
+from job
+where v.id = job.variant_id and v.status = 'pending'
+returning v.id;
+
+-- name: ensure_bucket
+insert into storage.buckets (id, name) values (%(bucket)s, %(bucket)s)
+on conflict (id) do nothing;
+
+-- name: put_object
+-- The storage.objects row of a file in local storage, as Supabase Storage records one.
+insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
+values (
+  %(bucket)s, %(name)s, %(owner)s, %(owner)s::text,
+  jsonb_build_object('mimetype', %(mime_type)s::text, 'size', %(size)s::bigint)
+)
+on conflict (bucket_id, name)
+do update set owner = excluded.owner, owner_id = excluded.owner_id,
+  metadata = excluded.metadata, updated_at = now();
+
+-- name: remove_object
+delete from storage.objects where bucket_id = %(bucket)s and name = %(name)s returning id;
+
+-- name: collection_named
+-- The owner's collection of that name, created if missing. Run in the owner's scope: the
+-- collections policies decide.
+with found as (
+  select id from public.collections where user_id = %(user_id)s and name = %(name)s limit 1
+), made as (
+  insert into public.collections (user_id, name)
+  select %(user_id)s, %(name)s where not exists (select from found)
+  returning id
+)
+select id from found union all select id from made;
+
+-- name: image_traces
+-- What is left of an image: its row, its variants, their jobs, its storage object.
+select
+  (select count(*) from public.images where id = %(image_id)s) as images,
+  (select count(*) from public.video_prompts where image_id = %(image_id)s) as variants,
+  (select count(*) from public.generation_jobs where variant_id = any(%(variant_ids)s::uuid[]))
+    as jobs,
+  (select count(*) from storage.objects where bucket_id = %(bucket)s and name = %(name)s)
+    as storage_objects;
+
+-- name: demo_user
+-- The demo's user, the same on every run (auth.users is written as the superuser the
+-- local database is reached as; no API role may write it).
+insert into auth.users (id, email, aud, role, created_at, raw_app_meta_data)
+values (%(id)s, %(email)s, 'authenticated', 'authenticated', now(), '{"provider": "demo"}')
+on conflict (id) do nothing;
+
+-- name: demo_leftovers
+-- Images an interrupted earlier demo left behind, with their storage paths.
+select id, storage_path from public.images where user_id = %(user_id)s;
