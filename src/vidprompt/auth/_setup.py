@@ -25,6 +25,6 @@ def build_verifier(settings: Settings, *, secret: str | None = None) -> TokenVer
         raise ConfigError(
             "No key to verify access tokens with: set VIDPROMPT_JWT_SECRET, "
             "VIDPROMPT_JWKS_URL or VIDPROMPT_JWKS_FILE.",
-            hint="A Supabase project's are under Project Settings > API > JWT keys.",
+            hint="A Supabase project's keys are under Project Settings > API > JWT Keys.",
         )
     return TokenVerifier(keys, remote=remote)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from vidprompt.cli import db, demo, lint, migration, types, verify, worker
+from vidprompt.cli import auth, db, demo, lint, migration, serve, types, verify, worker
 from vidprompt.cli._common import err_console
 from vidprompt.errors import VidpromptError
 
@@ -19,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command("serve")(serve.serve)
+app.add_typer(auth.app, name="auth")
 app.add_typer(db.app, name="db")
 app.add_typer(migration.app, name="migration")
 app.add_typer(types.app, name="types")

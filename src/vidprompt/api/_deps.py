@@ -1,0 +1,79 @@
+"""Request dependencies: the caller (from the bearer token), their scope, and the services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from vidprompt.auth import INVALID_JWT, JWT_REQUIRED, Claims, TokenVerifier
+from vidprompt.config import Settings
+from vidprompt.database import Database, Scope
+from vidprompt.errors import AuthError
+from vidprompt.prompts import Store
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="SupabaseAccessToken",
+    bearerFormat="JWT",
+    description="The access token of the caller's Supabase session (`session.access_token`).",
+)
+
+
+async def caller_claims(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Claims:
+    """The verified claims of the bearer token.
+
+    Without a token the caller is anonymous, and anonymous access is off (PGRST302, as
+    PostgREST answers without an anon role): it would see nothing anyway, and refusing
+    first means a 401 comes before any validation error.
+    """
+    if "authorization" not in request.headers:
+        raise AuthError("This needs an access token: sign in first.", code=JWT_REQUIRED)
+    if credentials is None:
+        raise AuthError("The Authorization header must be 'Bearer <token>'.", code=INVALID_JWT)
+    verifier: TokenVerifier = request.app.state.verifier
+    if verifier.remote is None:
+        claims = verifier.verify(credentials.credentials)
+    else:  # may fetch the JWKS: keep the event loop free meanwhile
+        claims = await run_in_threadpool(verifier.verify, credentials.credentials)
+    request.state.user_id = str(claims.user_id)
+    return claims
+
+
+CurrentUser = Annotated[Claims, Depends(caller_claims)]
+
+
+async def caller_scope(claims: CurrentUser) -> Scope:
+    """The caller's scope, in which Postgres's row-level security decides what they see."""
+    return Scope.from_claims(claims.payload)
+
+
+ScopeDep = Annotated[Scope, Depends(caller_scope)]
+
+
+def app_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(app_store)]
+
+
+def app_database(store: StoreDep) -> Database:
+    return store.database
+
+
+DatabaseDep = Annotated[Database, Depends(app_database)]
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]

@@ -1,0 +1,193 @@
+"""RFC 9457 problem details: the one error shape of every response, with a stable ``code``.
+
+Domain errors are mapped to HTTP here, in registered handlers, never in the data code. A
+response never carries a stack trace, SQL or a driver message: unexpected errors are logged
+with the request id and answered with a bare 500 that names that id.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.routing import Match
+
+from vidprompt.auth import JWT_REQUIRED, KeysUnavailable
+from vidprompt.errors import (
+    AuthError,
+    Conflict,
+    DatabaseError,
+    DatabaseUnavailable,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    QuotaExceeded,
+    StoreError,
+    VidpromptError,
+)
+from vidprompt.prompts import PermissionDenied, StatementTimeout
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from fastapi import FastAPI
+    from starlette.requests import Request
+
+log = logging.getLogger("vidprompt.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Status and stable code for each domain error; the most specific class wins (MRO order).
+_DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    InvalidInput: (422, "invalid_input"),
+    Conflict: (409, "conflict"),
+    InvalidTransition: (409, "invalid_transition"),
+    QuotaExceeded: (429, "quota_exceeded"),
+    PermissionDenied: (403, "permission_denied"),
+    StoreError: (400, "refused"),
+    DatabaseUnavailable: (503, "database_unavailable"),
+    StatementTimeout: (503, "statement_timeout"),
+    DatabaseError: (500, "database_error"),
+    KeysUnavailable: (503, "keys_unavailable"),
+}
+
+# Codes for the HTTP errors the framework raises itself (no route, wrong method, ...).
+_HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class FieldError(BaseModel):
+    """One invalid value: where it is (``field``) and what is wrong with it."""
+
+    field: str = Field(examples=["text"])
+    message: str = Field(examples=["String should have at most 2000 characters"])
+
+
+class Problem(BaseModel):
+    """An error response (RFC 9457); ``code`` is stable and meant for programs."""
+
+    type: str = Field(examples=["urn:vidprompt:problem:not_found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["Image not found."])
+    code: str = Field(examples=["not_found"])
+    instance: str | None = Field(default=None, examples=["/images/0f8e…"])
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response for ``request``."""
+    body = Problem(
+        type=f"urn:vidprompt:problem:{code}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        instance=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        headers=dict(headers or {}),
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+async def _auth_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AuthError)
+    return _unauthorized(request, exc.code, exc.message)
+
+
+def _unauthorized(request: Request, code: str, message: str) -> JSONResponse:
+    # RFC 6750's challenge, as PostgREST sends it: clients know to get a fresh token.
+    challenge = f'Bearer error="invalid_token", error_description="{message}"'
+    return problem(request, 401, code, message, headers={"WWW-Authenticate": challenge})
+
+
+async def _permission_denied(request: Request, exc: Exception) -> JSONResponse:
+    """Postgres refused the role: for an anonymous caller that means "sign in" (401, as
+    PostgREST answers anon), for a signed-in one "not allowed" (403)."""
+    if getattr(request.state, "user_id", None) is None:
+        return _unauthorized(request, JWT_REQUIRED, "This needs an access token: sign in first.")
+    return await _domain_error(request, exc)
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, VidpromptError)
+    status, code = next(
+        (_DOMAIN[cls] for cls in type(exc).__mro__ if cls in _DOMAIN), (500, "internal_error")
+    )
+    if status >= 500:
+        log.error("request failed: %s", exc.message, exc_info=status == 500)
+    field = getattr(exc, "field", None)
+    errors = [FieldError(field=field, message=exc.message)] if field else None
+    headers = {"Retry-After": "30"} if status in (429, 503) else None
+    return problem(request, status, code, exc.message, errors=errors, headers=headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(field=_field(e), message=e["msg"]) for e in exc.errors()]
+    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
+    return problem(request, 422, "invalid_input", detail or "Invalid request.", errors=errors)
+
+
+def _field(error: Mapping[str, Any]) -> str:
+    """Where the error is: ``("body", "film_effects", 3)`` -> ``film_effects.3``; a missing or
+    unknown ``kind`` of a union body is reported at ``kind``, not at the whole body."""
+    parts = [str(part) for part in error["loc"]][1:]
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        parts.append(str(error.get("ctx", {}).get("discriminator", "kind")).strip("'"))
+    return ".".join(parts) or str(error["loc"][0] if error["loc"] else "request")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem(request, exc.status_code, code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method of every route on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every expected error as problem+json (unexpected ones: ``RequestContext``)."""
+    app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(PermissionDenied, _permission_denied)
+    app.add_exception_handler(VidpromptError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,154 @@
+"""The API's request and response bodies: separate models for creating, editing and reading.
+
+Request models forbid unknown fields, so a typo is a 422 naming the field rather than a
+silently ignored value. Vocabulary fields are enums in the OpenAPI document, so the UI's
+selectors and generated clients know the allowed keys.
+"""
+
+# FastAPI and pydantic read this module's annotations at run time: imports stay real.
+# ruff: noqa: TC001, TC002, TC003
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic.json_schema import SkipJsonSchema
+
+from vidprompt.db_types import ImagesType, VideoPromptsCameraStyle, VideoPromptsStatus
+from vidprompt.prompts import (
+    DEFAULT_CAMERA_STYLE,
+    MAX_FILM_EFFECTS,
+    MAX_INSTRUCTION_CHARS,
+    MAX_PAGE_SIZE,
+    MAX_PROMPT_CHARS,
+    FilmEffect,
+)
+
+_REQUEST = ConfigDict(extra="forbid")
+
+PromptText = Annotated[str, Field(max_length=MAX_PROMPT_CHARS)]
+Instruction = Annotated[str, Field(max_length=MAX_INSTRUCTION_CHARS)]
+FilmEffects = Annotated[
+    list[FilmEffect], Field(max_length=MAX_FILM_EFFECTS, json_schema_extra={"uniqueItems": True})
+]
+PageLimit = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
+
+
+class ImageCreate(BaseModel):
+    """An image the app has stored (in Supabase Storage) to record for the caller."""
+
+    model_config = _REQUEST
+
+    url: Annotated[str, Field(min_length=1, max_length=2048)]
+    storage_path: Annotated[str, Field(min_length=1, max_length=1024)]
+    collection_id: uuid.UUID | None = None
+    type: ImagesType = "generated"
+    metadata: dict[str, JsonValue] | None = None
+
+
+class ImagePublic(BaseModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    collection_id: uuid.UUID | None
+    url: str
+    storage_path: str
+    type: ImagesType
+    metadata: JsonValue | None
+    status: str
+    created_at: AwareDatetime
+
+
+class ImagePage(BaseModel):
+    """Newest first; pass ``next_cursor`` as ``after`` for the next page (null: no more)."""
+
+    items: list[ImagePublic]
+    next_cursor: str | None
+
+
+class VariantPublic(BaseModel):
+    """A variant and its place among its image's variants: ``position`` of ``total`` ("2 von 3")."""
+
+    id: uuid.UUID
+    image_id: uuid.UUID
+    user_id: uuid.UUID
+    prompt_text: str
+    user_instruction: str | None
+    model_name: str
+    camera_style: VideoPromptsCameraStyle | None
+    film_effects: list[str]
+    status: VideoPromptsStatus
+    is_primary: bool
+    error_code: str | None
+    error_message: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    position: int = Field(ge=1)
+    total: int = Field(ge=1)
+
+
+class VariantList(BaseModel):
+    """All variants of an image, in order (oldest first), each with its position."""
+
+    image_id: uuid.UUID
+    total: int
+    items: list[VariantPublic]
+
+
+class DraftCreate(BaseModel):
+    """A variant whose text the user writes (or pastes): stored as a ``draft``."""
+
+    model_config = _REQUEST
+
+    kind: Literal["draft"]
+    prompt_text: PromptText
+    user_instruction: Instruction | None = None
+    camera_style: VideoPromptsCameraStyle = DEFAULT_CAMERA_STYLE
+    film_effects: FilmEffects = []
+
+
+class GenerationCreate(BaseModel):
+    """A variant for the AI to write: answered ``202`` with the ``pending`` variant, which the
+    generation worker completes (or fails, with ``error_code``)."""
+
+    model_config = _REQUEST
+
+    kind: Literal["generation"]
+    user_instruction: Instruction | None = None
+    camera_style: VideoPromptsCameraStyle = DEFAULT_CAMERA_STYLE
+    film_effects: FilmEffects = []
+
+
+VariantCreate = Annotated[DraftCreate | GenerationCreate, Field(discriminator="kind")]
+
+
+class VariantUpdate(BaseModel):
+    """The fields to change; a field left out stays as it is (``user_instruction: null``
+    clears the instruction; the other fields cannot be null)."""
+
+    model_config = _REQUEST
+
+    prompt_text: PromptText | SkipJsonSchema[None] = None
+    user_instruction: Instruction | None = None
+    camera_style: VideoPromptsCameraStyle | SkipJsonSchema[None] = None
+    film_effects: FilmEffects | SkipJsonSchema[None] = None
+
+
+class Term(BaseModel):
+    """A stored key and the German label the UI shows for it."""
+
+    key: str
+    label: str
+
+
+class Vocabulary(BaseModel):
+    """What the UI's selectors offer, with the limits the API enforces."""
+
+    camera_styles: list[Term]
+    default_camera_style: str
+    film_effects: list[Term]
+    max_film_effects: int
+    action_suggestions: list[str]
+    max_instruction_chars: int
+    max_prompt_chars: int

@@ -1,0 +1,89 @@
+"""``vidprompt serve``: the HTTP API, on uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+import typer
+import uvicorn
+from pydantic import ValidationError
+
+from vidprompt.api import configure_logging, create_app
+from vidprompt.auth import build_verifier, signing_secret
+from vidprompt.cli._common import DbUrl, Workdir, err_console
+from vidprompt.config import Settings, load_settings
+from vidprompt.database import connect, resolve_target
+from vidprompt.errors import ConfigError
+from vidprompt.generation import build_worker
+
+if TYPE_CHECKING:
+    from vidprompt.api import BackgroundService
+
+# The login role Supabase's Data API connects as: no privileges of its own, so a request
+# can only do what the role its token names may do.
+LOCAL_LOGIN_ROLE = "authenticator"
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    db_url: DbUrl = None,
+    workdir: Workdir = Path(),
+    worker: bool = typer.Option(
+        False,
+        "--worker/--no-worker",
+        help="Also run a generation worker in this process (one machine, no `vidprompt worker`).",
+    ),
+) -> None:
+    """Serve the HTTP API: images and video prompt variants for the app's frontend.
+
+    Requests carry the Supabase session's access token (Authorization: Bearer); Postgres's
+    row-level security decides what each caller sees. Tokens are checked with
+    VIDPROMPT_JWT_SECRET (HS256) and/or VIDPROMPT_JWKS_URL / VIDPROMPT_JWKS_FILE (ES256,
+    RS256); on the local database with the local secret too, so `vidprompt auth token`
+    works without configuration. OpenAPI at /openapi.json, docs at /docs; logs are JSON.
+
+    Example: vidprompt serve --port 8000 --worker
+    """
+    settings = checked_settings()
+    target = resolve_target(db_url, workdir)
+    local = target.local is not None
+    verifier = build_verifier(settings, secret=signing_secret(settings, workdir, local=local))
+    _require_schema(target.url)
+    url = psycopg.conninfo.make_conninfo(target.url, user=LOCAL_LOGIN_ROLE) if local else target.url
+    services: list[BackgroundService] = []
+    if worker:
+        services.append(build_worker(url, settings=settings, workdir=workdir))
+    configure_logging()
+    app = create_app(settings, database_url=url, verifier=verifier, services=services)
+    err_console.print(f"Serving on http://{host}:{port} (docs: /docs)")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
+
+
+def checked_settings() -> Settings:
+    """The settings, or one line naming the first invalid one (not pydantic's report)."""
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else ""
+        alias = (
+            Settings.model_fields[field].validation_alias
+            if field in Settings.model_fields
+            else None
+        )
+        name = alias if isinstance(alias, str) else f"VIDPROMPT_{field.upper()}"
+        raise ConfigError(f"Invalid setting {name}: {error['msg']}.") from None
+
+
+def _require_schema(url: str) -> None:
+    """Refuse to start (one line) on a database the migrations were not pushed to."""
+    with connect(url) as conn:
+        row = conn.execute("select to_regclass('public.video_prompts') is not null").fetchone()
+    if not (row and row[0]):
+        raise ConfigError(
+            "The database has no public.video_prompts table.",
+            hint="Push the migrations first: vidprompt db push",
+        )
