@@ -18,6 +18,9 @@ missing or foreign image, ``InvalidInput`` (422, with ``.field``) for a bad valu
 variant is then completed or failed by a worker: ``vidprompt worker``, or in-process with
 ``worker = build_worker(url, settings=..., workdir=...)``, ``await worker.start()`` at
 start-up and ``await worker.close()`` at shutdown.
+
+A user's own Gemini key is saved with ``await save_api_key(db, scope, key, settings=...)``
+(encrypted with ``VIDPROMPT_ENCRYPTION_KEY``); workers then use it for that user's requests.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from vidprompt.generation._enqueue import enqueue_generation
 from vidprompt.generation._errors import TRANSIENT, ErrorCode, GenerationError
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
 from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
+from vidprompt.generation._profiles import save_api_key
 from vidprompt.generation._provider import (
     PROMPT_MAX_CHARS,
     GeneratedPrompt,
@@ -85,6 +89,7 @@ __all__ = [
     "new_server_key",
     "run_worker",
     "sample_image",
+    "save_api_key",
     "user_message",
     "word_count",
 ]

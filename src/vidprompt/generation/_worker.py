@@ -18,7 +18,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import psycopg
 from psycopg_pool import PoolTimeout
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from vidprompt.generation._sources import ImageSource
 
 log = logging.getLogger("vidprompt.worker")
+T = TypeVar("T")
 
 _DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
@@ -166,9 +167,10 @@ class Worker:
     # --- one slot --------------------------------------------------------------------
 
     async def _slot(self) -> None:
-        while not self._stopping.is_set():
+        job: ClaimedJob | None = None
+        while not self._stopping.is_set() or job is not None:
             try:
-                await self._turn()
+                job = await self._turn(job)
             except _DB_ERRORS as exc:
                 self._database_down(exc)
                 await self._sleep(self.options.db_retry_s)
@@ -176,33 +178,36 @@ class Worker:
                 log.exception("worker %s: unexpected error; the slot carries on", self.id)
                 await self._sleep(self.options.db_retry_s)
 
-    async def _turn(self) -> None:
-        """Claim one job and do it, or wait for work."""
-        job = await self._queue.claim()
-        if self._db_down:
-            self._db_down = False
-            log.info("worker %s: the database is reachable again", self.id)
+    async def _turn(self, job: ClaimedJob | None) -> ClaimedJob | None:
+        """Do ``job``, or claim one (else wait for work); the next job, if one came with it."""
         if job is None:
-            await self._pause(self.options.poll_s)
-            self._wake.clear()
-        elif self._stopping.is_set():
+            job = await self._queue.claim()
+            if self._db_down:
+                self._db_down = False
+                log.info("worker %s: the database is reachable again", self.id)
+            if job is None:
+                await self._pause(self.options.poll_s)
+                self._wake.clear()
+                return None
+        if self._stopping.is_set():
             await self._write(job, self._queue.release)
-        else:
-            await self._process(job)
+            return None
+        return await self._process(job)
 
-    async def _process(self, job: ClaimedJob) -> None:
+    async def _process(self, job: ClaimedJob) -> ClaimedJob | None:
+        """Do the job and store its outcome; the next job, claimed with the outcome."""
         started = time.monotonic()
         work = asyncio.create_task(self._generate(job))
         try:
             kept = await self._hold_lease(job, work)
         except asyncio.CancelledError:
             work.cancel()
-            await _unless_cancelled_again(self._write(job, self._queue.release))
+            await _finish_even_if_cancelled(self._write(job, self._queue.release))
             self._emit("released", job, started)
             raise
         if not kept:
             self._emit("lost", job, started)
-            return
+            return None
         try:
             prompt = work.result()
         except GenerationError as error:
@@ -212,7 +217,13 @@ class Worker:
             outcome = self._finish(job, started, error=GenerationError(ErrorCode.INTERNAL_ERROR))
         else:
             outcome = self._finish(job, started, prompt=prompt)
-        await _unless_cancelled_again(outcome)
+        finishing = asyncio.ensure_future(outcome)
+        try:
+            return await _finish_even_if_cancelled(finishing)
+        except asyncio.CancelledError:
+            if (claimed := finishing.result()) is not None:
+                await _finish_even_if_cancelled(self._write(claimed, self._queue.release))
+            raise
 
     async def _generate(self, job: ClaimedJob) -> GeneratedPrompt:
         if not job.variant_pending:
@@ -244,24 +255,27 @@ class Worker:
         *,
         prompt: GeneratedPrompt | None = None,
         error: GenerationError | None = None,
-    ) -> None:
-        if prompt is not None:
-            stored = await self._write(job, lambda job: self._queue.complete(job, prompt))
-        else:
-            assert error is not None
-            stored = await self._write(job, lambda job: self._queue.fail(job, error))
+    ) -> ClaimedJob | None:
+        """Store the outcome and, unless stopping, claim the next job in the same round trip."""
+        claim_next = not self._stopping.is_set()
+        outcome = await self._write(
+            job,
+            lambda job: self._queue.finish(job, prompt=prompt, error=error, claim_next=claim_next),
+        )
+        stored, claimed = outcome or (False, None)
         if not stored:
             self._emit("lost", job, started)
         elif prompt is not None:
             self._emit("completed", job, started, model_name=prompt.model_name)
         else:
             self._emit("failed", job, started, error=error)
+        return claimed
 
     async def _write(
         self,
         job: ClaimedJob,
-        operation: Callable[[ClaimedJob], Awaitable[bool]],
-    ) -> bool | None:
+        operation: Callable[[ClaimedJob], Awaitable[T]],
+    ) -> T | None:
         """Run a guarded write, retrying through a database outage while the lease may hold.
 
         None when the database stayed unreachable: the lease then runs out and another claim
@@ -348,7 +362,7 @@ class Worker:
             self._on_event(event)
 
 
-async def _unless_cancelled_again(write: Awaitable[bool | None]) -> None:
+async def _finish_even_if_cancelled(write: Awaitable[T]) -> T:
     """Let a short database write finish even if the slot is cancelled meanwhile.
 
     Shutdown cancels slots still busy after the grace period; a half-done completion or
@@ -356,7 +370,7 @@ async def _unless_cancelled_again(write: Awaitable[bool | None]) -> None:
     """
     task = asyncio.ensure_future(write)
     try:
-        await asyncio.shield(task)
+        return await asyncio.shield(task)
     except asyncio.CancelledError:
         await task
         raise

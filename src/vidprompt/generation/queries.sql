@@ -175,3 +175,10 @@ on conflict (id) do nothing;
 -- name: demo_leftovers
 -- Images an interrupted earlier demo left behind, with their storage paths.
 select id, storage_path from public.images where user_id = %(user_id)s;
+
+-- name: save_api_key
+-- A user's Gemini key, already encrypted (or null to forget it); creates the profile if the
+-- user has none yet.
+insert into public.profiles (id, gemini_api_key) values (%(user_id)s, %(sealed)s)
+on conflict (id) do update set gemini_api_key = excluded.gemini_api_key
+returning id;

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.integration.generation._standins import Reply, gemini_error
 from tests.integration.generation._world import (
     ALL_DONE,
@@ -16,14 +18,14 @@ from tests.integration.generation._world import (
     wait_for,
 )
 from tests.integration.generation.conftest import GOOD_PROMPT
-from vidprompt.database import Database
+from vidprompt.database import Database, Scope
+from vidprompt.errors import AuthError
 from vidprompt.generation import (
     TEMPLATE_MODEL_NAME,
     ErrorCode,
     GeminiProvider,
     GeneratedPrompt,
     GenerationError,
-    KeyCipher,
     ProviderChoice,
     RetryPolicy,
     Worker,
@@ -31,6 +33,7 @@ from vidprompt.generation import (
     build_worker,
     image_sources,
     new_server_key,
+    save_api_key,
     word_count,
 )
 from vidprompt.generation._queue import JobQueue
@@ -125,26 +128,56 @@ def test_gemini_with_the_server_key_reads_the_image_from_local_storage(
 def test_a_users_own_key_is_stored_encrypted_and_used(
     schema_url: str, tmp_path: Path, gemini: StandIn
 ) -> None:
-    server_key = new_server_key()
     settings = make_settings(
-        gemini_api_key="server-key", encryption_key=server_key, gemini_base_url=gemini.url
+        gemini_api_key="server-key", encryption_key=new_server_key(), gemini_base_url=gemini.url
     )
     owner = owner_with_image(schema_url, tmp_path)
-    stored = KeyCipher(server_key).encrypt("users-own-key", owner.user_id)
-    rows(
-        schema_url,
-        "insert into public.profiles (id, gemini_api_key) values (%s, %s) returning id",
-        [owner.user_id, stored],
-    )
-    asyncio.run(enqueue(schema_url, settings, owner))
 
-    asyncio.run(
-        _run_until(build_worker(schema_url, settings=settings, workdir=tmp_path), schema_url)
-    )
+    async def save(key: str | None) -> None:
+        db = Database(schema_url, settings)
+        await db.open()
+        try:
+            await save_api_key(db, owner.scope, key, settings=settings)
+        finally:
+            await db.close()
 
-    assert gemini.requests()[0].headers["x-goog-api-key"] == "users-own-key"
+    asyncio.run(save("  users-own-key\n"))
     [(at_rest,)] = rows(schema_url, "select gemini_api_key from public.profiles")
+    assert at_rest.startswith("v1.")
     assert "users-own-key" not in at_rest
+    for _ in ("with the user's key", "after forgetting it"):
+        asyncio.run(enqueue(schema_url, settings, owner))
+        worker = build_worker(schema_url, settings=settings, workdir=tmp_path, concurrency=1)
+        asyncio.run(_run_until(worker, schema_url))
+        asyncio.run(save(None))  # the next request uses the server's key
+
+    keys = [seen.headers["x-goog-api-key"] for seen in gemini.requests()]
+    assert keys == ["users-own-key", "server-key"]
+    assert rows(schema_url, "select gemini_api_key from public.profiles") == [(None,)]
+
+
+def test_only_a_signed_in_user_saves_a_key(schema_url: str) -> None:
+    settings = make_settings(encryption_key=new_server_key())
+
+    async def save() -> None:
+        db = Database(schema_url, settings)
+        await db.open()
+        try:
+            await save_api_key(db, Scope.anonymous(), "key", settings=settings)
+        finally:
+            await db.close()
+
+    with pytest.raises(AuthError):
+        asyncio.run(save())
+    assert rows(schema_url, "select count(*) from public.profiles") == [(0,)]
+
+
+def test_behind_the_transaction_pooler_the_worker_does_not_listen(tmp_path: Path) -> None:
+    pooled = build_worker(
+        "postgresql://x/y", settings=make_settings(transaction_pooler=True), workdir=tmp_path
+    )
+    direct = build_worker("postgresql://x/y", settings=make_settings(), workdir=tmp_path)
+    assert (pooled.options.listen, direct.options.listen) == (False, True)
 
 
 def test_provider_timeouts_are_retried_then_the_variant_fails_with_the_code(
