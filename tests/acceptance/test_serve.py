@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
+import jwt
 import pytest
 
 from tests.integration.api._flow import frontend_flow
+from vidprompt.generation import BUCKET, local_storage, sample_image
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +30,7 @@ Serve = Callable[..., str]
 @pytest.fixture
 def serve_env(cli_env: dict[str, str]) -> dict[str, str]:
     """The command's environment without any configured key: the local secret must do."""
-    drop = ("VIDPROMPT_JWT_SECRET", "VIDPROMPT_JWKS_URL", "VIDPROMPT_JWKS_FILE")
+    drop = ("VIDPROMPT_JWT_SECRET", "VIDPROMPT_JWKS_URL", "VIDPROMPT_JWKS_FILE", "GEMINI_API_KEY")
     return {name: value for name, value in cli_env.items() if name not in drop}
 
 
@@ -157,3 +159,38 @@ def test_a_database_without_the_migrations_is_refused(vidprompt: Run) -> None:
     assert result.returncode == 1
     assert "vidprompt db push" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_with_worker_a_generation_request_is_completed_in_the_same_process(
+    vidprompt: Run, serve: Serve, project: Path
+) -> None:
+    """``serve --worker`` on one machine: 202 with the pending variant, later completed
+    (by the offline template provider: no Gemini key is configured here)."""
+    vidprompt("db", "push")
+    token = vidprompt("auth", "token", "--email", "ada@example.test").stdout.strip()
+    me = {"Authorization": f"Bearer {token}"}
+    user = jwt.decode(token, options={"verify_signature": False})["sub"]
+    with httpx.Client(base_url=serve("--worker"), timeout=30, headers=me) as http:
+        name = f"{user}/portrait.png"
+        stored = local_storage(project).path_of(BUCKET, name)
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(sample_image())
+        image = http.post("/images", json={"url": "unused", "storage_path": name}).json()
+        request = {"kind": "generation", "camera_style": "zoom_in", "film_effects": ["noir"]}
+        accepted = http.post(f"/images/{image['id']}/variants", json=request)
+        assert accepted.status_code == 202, accepted.text
+        assert accepted.json()["status"] == "pending"
+        variant = _until_done(http, accepted.headers["Location"])
+    assert variant["status"] == "completed", variant
+    assert variant["prompt_text"]
+    assert (variant["camera_style"], variant["film_effects"]) == ("zoom_in", ["noir"])
+
+
+def _until_done(http: httpx.Client, location: str) -> dict[str, object]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        variant: dict[str, object] = http.get(location).json()
+        if variant["status"] != "pending":
+            return variant
+        time.sleep(0.2)
+    raise AssertionError(f"{location} stayed pending")

@@ -109,6 +109,10 @@ def test_null_is_refused_for_fields_that_cannot_be_empty(
 def test_unknown_routes_and_methods_are_problems_too(client: TestClient) -> None:
     _problem(client.get("/nowhere"), 404, "not_found")
     _problem(client.put("/vocabulary"), 405, "method_not_allowed")
+    wrong_method = client.delete("/images")
+    _problem(wrong_method, 405, "method_not_allowed")
+    assert wrong_method.headers["Allow"] == "GET, POST"
+    assert client.put(f"/images/{uuid.uuid4()}").headers["Allow"] == "GET, DELETE"
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(
