@@ -56,7 +56,9 @@ async def caller_scope(claims: CurrentUser) -> Scope:
 ScopeDep = Annotated[Scope, Depends(caller_scope)]
 
 
-def app_store(request: Request) -> Store:
+# The accessors are async only so that FastAPI calls them inline: it runs plain functions
+# in its thread pool, which costs more than they do.
+async def app_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -64,14 +66,14 @@ def app_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(app_store)]
 
 
-def app_database(store: StoreDep) -> Database:
+async def app_database(store: StoreDep) -> Database:
     return store.database
 
 
 DatabaseDep = Annotated[Database, Depends(app_database)]
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
-from vidprompt.auth import JWT_REQUIRED, KeysUnavailable
+from vidprompt.auth import KeysUnavailable
 from vidprompt.errors import (
     AuthError,
     Conflict,
@@ -58,7 +58,6 @@ _DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
 }
 
 # Codes for the HTTP errors the framework raises itself (no route, wrong method, ...).
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _HTTP_CODES = {
     400: "bad_request",
     404: "not_found",
@@ -67,6 +66,10 @@ _HTTP_CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
 }
+
+
+# The methods a 405's Allow header may name.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class FieldError(BaseModel):
@@ -123,17 +126,11 @@ async def _auth_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _unauthorized(request: Request, code: str, message: str) -> JSONResponse:
-    # RFC 6750's challenge, as PostgREST sends it: clients know to get a fresh token.
-    challenge = f'Bearer error="invalid_token", error_description="{message}"'
+    # RFC 6750's challenge, as PostgREST sends it: clients know to get a fresh token. The
+    # description is a quoted string in a header: no quotes, backslashes or non-ASCII in it.
+    description = message.replace('"', "'").replace("\\", "/").encode("ascii", "replace")
+    challenge = f'Bearer error="invalid_token", error_description="{description.decode()}"'
     return problem(request, 401, code, message, headers={"WWW-Authenticate": challenge})
-
-
-async def _permission_denied(request: Request, exc: Exception) -> JSONResponse:
-    """Postgres refused the role: for an anonymous caller that means "sign in" (401, as
-    PostgREST answers anon), for a signed-in one "not allowed" (403)."""
-    if getattr(request.state, "user_id", None) is None:
-        return _unauthorized(request, JWT_REQUIRED, "This needs an access token: sign in first.")
-    return await _domain_error(request, exc)
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +190,6 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every expected error as problem+json (unexpected ones: ``RequestContext``)."""
     app.add_exception_handler(AuthError, _auth_error)
-    app.add_exception_handler(PermissionDenied, _permission_denied)
     app.add_exception_handler(VidpromptError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
