@@ -137,21 +137,41 @@ def test_the_same_user_gets_the_same_id_and_tokens_keep_working_across_restarts(
         assert [image["id"] for image in mine["items"]] == [created.json()["id"]]
 
 
-def test_a_remote_database_without_any_key_is_refused_in_one_line(
-    project: Path, serve_env: dict[str, str]
-) -> None:
+def _refused(project: Path, env: dict[str, str], *args: str) -> str:
+    """Run ``vidprompt ARGS`` expecting a clean refusal; its stderr."""
     result = subprocess.run(
-        [sys.executable, "-m", "vidprompt", "serve", "--db-url", "postgresql://u@127.0.0.1:9/x"],
+        [sys.executable, "-m", "vidprompt", *args],
         cwd=project,
-        env=serve_env,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert result.returncode == 1
-    assert result.stderr.startswith("error: No key to verify access tokens with")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout == ""
     assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+REMOTE = "postgresql://u@127.0.0.1:9/x"
+
+
+def test_a_remote_database_without_any_key_is_refused_in_one_line(
+    project: Path, serve_env: dict[str, str]
+) -> None:
+    stderr = _refused(project, serve_env, "serve", "--db-url", REMOTE)
+    assert stderr.startswith("error: No key to verify access tokens with")
+    stderr = _refused(
+        project, serve_env, "auth", "token", "--email", "a@b.test", "--db-url", REMOTE
+    )
+    assert stderr.startswith("error: No secret to sign tokens for this database")
+
+
+def test_an_invalid_setting_is_named_in_one_line(project: Path, serve_env: dict[str, str]) -> None:
+    env = serve_env | {"VIDPROMPT_MAX_BODY_BYTES": "lots"}
+    stderr = _refused(project, env, "serve", "--db-url", REMOTE)
+    assert stderr.startswith("error: Invalid setting VIDPROMPT_MAX_BODY_BYTES")
 
 
 def test_a_database_without_the_migrations_is_refused(vidprompt: Run) -> None:
