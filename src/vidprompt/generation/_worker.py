@@ -103,11 +103,11 @@ class Worker:
         """Work until :meth:`stop`; then finish or release in-flight jobs and return."""
         await self._db.open()
         log.info(
-            "worker %s started: %d slots, %s, %s",
+            "worker %s started: %d slots, %s; prompts by %s unless a user has their own key",
             self.id,
             self.options.concurrency,
-            self._choice.describe(),
             "LISTEN and polling" if self.options.listen else "polling only",
+            self._choice.describe(),
         )
         slots = [asyncio.create_task(self._slot()) for _ in range(self.options.concurrency)]
         helpers = [asyncio.create_task(self._reap())]
