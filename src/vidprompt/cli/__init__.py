@@ -17,6 +17,7 @@ app = typer.Typer(
     help="AI-written video prompts for the images of a Supabase app.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("serve")(serve.serve)
