@@ -1,13 +1,16 @@
 """The other subsystems' benchmarks (store, API, worker), gathered into report sections.
 
 Each lives in its own module (``bench/store.py``, ``bench/api.py``, ``bench/worker.py``),
-owned by its subsystem. A module missing from the checkout, or one that fails, becomes a
-section saying so, so the report never pretends to have measured it.
+owned by its subsystem, and exposes ``report_section(db_url) -> (markdown, headline)``:
+the section's body and one line for the summary. A module missing from the checkout,
+without that function, or failing, becomes a section saying so, so the report never
+pretends to have measured it.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 import traceback
 from typing import TYPE_CHECKING
 
@@ -36,9 +39,12 @@ def gather(key: str, db_url: str | None, *, say: Callable[[str], None] = print) 
     if render is None:
         return Section(key, title, missing=f"bench/{key}.py has no report_section()")
     say(f"{key}: running")
+    started = time.perf_counter()
     try:
         markdown, headline = render(db_url)
     except Exception as exc:
         say(traceback.format_exc())
         return Section(key, title, missing=f"it failed: {type(exc).__name__}: {exc}")
-    return Section(key, title, markdown=markdown, headline=headline)
+    seconds = time.perf_counter() - started
+    say(f"{key}: done in {seconds:.0f} s")
+    return Section(key, title, markdown=markdown, headline=headline, seconds=seconds)
