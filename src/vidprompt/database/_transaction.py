@@ -1,10 +1,16 @@
 """One scoped transaction in pipeline mode: the scope costs no round trip of its own.
 
-``BEGIN``, the scope statement, the caller's queries and ``COMMIT`` are sent back to back and
-the server's answers are read once at the end, so a single-statement operation takes one
-round trip, as with raw psycopg. Results are read after the commit; a caller that needs
-one earlier (to decide what to send next) asks for it with :meth:`Transaction.fetch`,
-which costs a round trip but keeps the same transaction and scope.
+The scope statement and the caller's queries are sent back to back without waiting, then
+one Sync ends them: Postgres runs everything between two Syncs as one implicit transaction
+(all or nothing) and resets the transaction-local scope at its end. A single-statement
+operation therefore takes one round trip, as with raw psycopg, and only one statement more.
+
+The transaction must not end early: a Sync in the middle would commit the first part and
+run the rest without the scope. Only leaving the block sends a Sync; reading a result
+inside the block (:meth:`Transaction.fetch`) asks the server to flush, which does not end
+the transaction. If the block fails in a way the server has not seen (a cancelled caller,
+a value the driver cannot send), the connection is closed instead of synced, so the server
+rolls back what it had received rather than committing it.
 """
 
 from __future__ import annotations
@@ -23,11 +29,6 @@ if TYPE_CHECKING:
     from psycopg.rows import DictRow
 
     from vidprompt.database._scope import Scope
-
-# An explicit transaction, not the implicit one a pipeline has until its Sync: the scope
-# then lasts until COMMIT even if something syncs the pipeline early.
-_BEGIN = b"begin"
-_COMMIT = b"commit"
 
 
 class Result:
@@ -48,12 +49,11 @@ class Result:
             raise RuntimeError("A queued statement's rows are available after the transaction.")
         return self._rows
 
-    async def _read(self) -> list[DictRow]:
+    async def _read(self) -> None:
         if self._rows is None:
             cursor = self._cursor
             self._rows = await cursor.fetchall() if cursor.description is not None else []
             self.rowcount = cursor.rowcount
-        return self._rows
 
 
 class Transaction:
@@ -72,7 +72,7 @@ class Transaction:
     async def fetch(self, query: bytes, params: Mapping[str, Any] | None = None) -> list[DictRow]:
         """Send ``query`` (which returns rows) and wait for them: a round trip, same transaction."""
         result = await self.queue(query, params)
-        result._rows = await result._cursor.fetchall()  # in a pipeline, fetching flushes it
+        result._rows = await result._cursor.fetchall()  # flushes the pipeline, no Sync
         result.rowcount = result._cursor.rowcount
         return result._rows
 
@@ -85,22 +85,27 @@ class Transaction:
 async def scoped_transaction(
     conn: AsyncConnection[DictRow], scope: Scope, *, statement_timeout_ms: int
 ) -> AsyncIterator[Transaction]:
-    """Run the block's statements in one transaction as ``scope``; commit at the end.
+    """Run the block's statements in one transaction as ``scope``, committed at the end.
 
-    ``conn`` must be in autocommit mode (the transaction is ours) and idle. On an error the
-    transaction is left aborted or open; the caller rolls it back or drops the connection.
+    ``conn`` must be idle and in autocommit mode, so that nothing but leaving the block
+    sends a Sync. On an error the connection is either idle again (the server rolled the
+    transaction back) or closed.
     """
     transaction = Transaction(conn)
     async with conn.pipeline() as pipeline:
         try:
-            await conn.execute(_BEGIN)
             await conn.execute(APPLY_SCOPE, scope.settings(statement_timeout_ms))
             yield transaction
-            await conn.execute(_COMMIT)
-        except psycopg.Error:
-            # A statement failed (its error can surface at any later send): collect the
-            # skipped statements' answers now, so leaving the pipeline has nothing to report.
-            with suppress(psycopg.Error):
-                await pipeline.sync()
+        except psycopg.Error as exc:
+            if exc.sqlstate is None:
+                await conn.close()
+            else:
+                # The server failed a statement, so it skips the rest and rolls back at the
+                # Sync: send it now, quietly, so leaving the pipeline has nothing to report.
+                with suppress(psycopg.Error):
+                    await pipeline.sync()
+            raise
+        except BaseException:
+            await conn.close()
             raise
     await transaction._read_all()

@@ -134,12 +134,10 @@ class LifecycleOperations(Operations):
         }
         async with self._transaction(scope) as tx:
             moved = await tx.queue(queries()["transition"], params)
-            current = await tx.queue(queries()["variant_status"], {"id": variant_id})
         if (row := moved.one()) is not None:
             return VideoPromptsRow.model_validate(row)
-        if (found := current.one()) is None:
+        if (status := await self._status(scope, variant_id)) is None:
             raise NotFound(VARIANT_NOT_FOUND)
-        status = found["status"]
         raise InvalidTransition(
             f"A {status} variant cannot become {target}; "
             f"{target} is reached from {' or '.join(sources)}."

@@ -9,6 +9,7 @@ import psycopg
 
 from vidprompt.errors import InvalidInput
 from vidprompt.prompts._errors import translate
+from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
     import uuid
@@ -32,6 +33,16 @@ class Operations:
                 yield tx
         except psycopg.Error as exc:
             raise translate(exc) from exc
+
+    async def _status(self, scope: Scope, variant_id: uuid.UUID) -> str | None:
+        """A variant's status as the scope sees it (None: not there for this scope).
+
+        Asked only after a guarded change matched nothing, to say why.
+        """
+        async with self._transaction(scope) as tx:
+            found = await tx.queue(queries()["variant_status"], {"id": variant_id})
+        row = found.one()
+        return None if row is None else str(row["status"])
 
 
 def owner_of(scope: Scope, owner: uuid.UUID | None) -> uuid.UUID | None:

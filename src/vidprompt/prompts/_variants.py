@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import uuid
     from collections.abc import Iterable
 
-    from vidprompt.database import Result, Scope
+    from vidprompt.database import Scope
 
 VARIANT_NOT_FOUND = "Variant not found."
 _EDITABLE = ("prompt_text", "user_instruction", "camera_style", "film_effects")
@@ -66,11 +66,13 @@ class VariantOperations(Operations):
         """All variants of an image in the documented order, each with position and total."""
         params = {"image_id": image_id}
         async with self._transaction(scope) as tx:
-            image = await tx.queue(queries()["image_exists"], params)
             listed = await tx.queue(queries()["list_variants"], params)
-        if image.one() is None:
-            raise NotFound("Image not found.")
         rows = listed.all()
+        if not rows:  # no variants yet, or no such image for this scope
+            async with self._transaction(scope) as tx:
+                image = await tx.queue(queries()["image_exists"], params)
+            if image.one() is None:
+                raise NotFound("Image not found.")
         total = len(rows)
         return [
             Variant.model_validate({**row, "position": number, "total": total})
@@ -118,9 +120,9 @@ class VariantOperations(Operations):
         params = {"id": variant_id, **_edit_params(edit)}
         async with self._transaction(scope) as tx:
             updated = await tx.queue(queries()["update_variant"], params)
-            status = await tx.queue(queries()["variant_status"], {"id": variant_id})
         if (row := updated.one()) is None:
-            _explain_untouched(status)
+            if await self._status(scope, variant_id) is None:
+                raise NotFound(VARIANT_NOT_FOUND)
             raise Conflict("The variant is being generated; edit it once it is done.")
         return VideoPromptsRow.model_validate(row)
 
@@ -167,9 +169,3 @@ def _edit_params(edit: VariantEdit) -> dict[str, Any]:
     values: dict[str, Any] = dict(changes)
     flags = {f"set_{column}": column in values for column in _EDITABLE}
     return flags | {column: values.get(column) for column in _EDITABLE}
-
-
-def _explain_untouched(status: Result) -> None:
-    """NotFound if the variant is not there for this scope (else the caller says why)."""
-    if status.one() is None:
-        raise NotFound(VARIANT_NOT_FOUND)

@@ -169,3 +169,50 @@ def test_claims_are_sent_as_json() -> None:
     settings = Scope.user(user_id).settings(15_000)
     assert json.loads(settings["claims"])["sub"] == str(user_id)
     assert settings["statement_timeout"] == "15000"
+
+
+async def test_reading_early_keeps_one_transaction_and_its_scope(
+    store_url: str, world: World, tmp_path: Path
+) -> None:
+    """A fetch in the middle flushes without a Sync: what follows still runs in the scope."""
+    conn = await _connect(store_url)
+    trace = tmp_path / "trace.txt"
+    async with conn:
+        with trace.open("w") as sink:
+            conn.pgconn.trace(sink.fileno())
+            async with scoped_transaction(
+                conn, Scope.user(world.alice), statement_timeout_ms=1000
+            ) as tx:
+                (first,) = await tx.fetch(b"select txid_current() as tx, current_user as role")
+                later = await tx.queue(b"select txid_current() as tx, current_user as role")
+            conn.pgconn.untrace()
+    assert later.one() == first
+    assert first["role"] == "authenticated"
+    assert trace.read_text().count("\tSync") == 1
+
+
+class Abandoned(Exception):
+    """The caller gave up half way."""
+
+
+async def _update_then_give_up(store: Store, world: World) -> None:
+    async with store.database.transaction(Scope.user(world.alice)) as tx:
+        await tx.fetch(
+            b"update public.video_prompts set prompt_text = 'half done' where id = %(id)s"
+            b" returning id",
+            {"id": world.draft},
+        )
+        raise Abandoned
+
+
+async def test_a_block_that_fails_before_the_end_commits_nothing(
+    store: Store, world: World, admin: Conn
+) -> None:
+    """Not even what the server had already run: the connection is dropped, not synced."""
+    with pytest.raises(Abandoned):
+        await _update_then_give_up(store, world)
+    row = admin.execute(
+        "select prompt_text from public.video_prompts where id = %s", [world.draft]
+    ).fetchone()
+    assert row == ("A slow push-in.",)
+    assert (await store.get_variant(Scope.user(world.alice), world.draft)).id == world.draft

@@ -1,0 +1,646 @@
+"""The store's benchmark: throughput against raw psycopg, and query plans at scale under RLS.
+
+    uv run python -m bench.store                      # embedded PostgreSQL 18, ~4 minutes
+    uv run python -m bench.store --pg /usr/lib/postgresql/15/bin
+
+1. Round trips per operation, counted in libpq's protocol trace: the store, raw psycopg, and
+   the same scoped work with each statement awaited on its own (BEGIN, set_config, query,
+   COMMIT), which is what the store's pipelining avoids.
+2. Throughput of "list an image's variants" and "create a variant" through the store (a user
+   scope, row-level security, pydantic rows) against raw psycopg running the same SQL as the
+   superuser without any scope, on the same database with the same pool size; the ratio is
+   the store's cost. Measured on loopback and through a proxy that delays each direction
+   (``--latency-ms``), as a network between an app server and its database would.
+3. Plans at 1 M prompts / 100 k images: the store's read queries run under RLS as a user
+   (custom and generic plans, EXPLAIN ANALYZE); each must use an index and have no Sort node.
+   The list of an image's variants is also planned with the index docs/store.md proposes.
+
+It runs on a throwaway cluster (fsync off) in a temporary folder, never on your database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import multiprocessing
+import os
+import platform
+import queue
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import AsyncConnection, sql
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from vidprompt.config import Settings
+from vidprompt.database import APPLY_SCOPE, LocalServer, install_supabase_layer
+from vidprompt.database._transaction import scoped_transaction
+from vidprompt.migrations import discover, push
+from vidprompt.prompts import Scope, Store
+from vidprompt.prompts._queries import queries
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Awaitable, Callable, Iterator, Mapping
+
+REPO = Path(__file__).resolve().parents[1]
+POOL_SIZE = 10
+UNPIPELINED = "scope in its own round trips"
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def start_server(folder: Path, bin_dir: Path | None) -> LocalServer:
+    server = LocalServer(folder / "pgdata", bin_dir=bin_dir, durable=False)
+    server.start()
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute("alter system set shared_buffers = '512MB'")
+        conn.execute("alter system set max_wal_size = '4GB'")
+        conn.execute("alter system set maintenance_work_mem = '256MB'")
+    server.stop()
+    server.start()
+    return server
+
+
+def create_database(server: LocalServer, name: str) -> str:
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f'create database "{name}"'.encode())
+    url = server.url(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        install_supabase_layer(conn)
+        push(conn, discover(REPO).migrations)
+    return url
+
+
+def load(url: str, *, users: int, images_per_user: int, prompts_per_image: int) -> None:
+    """Users, their images and prompts, written in bulk as the superuser.
+
+    Foreign-key triggers are skipped while loading (the rows are consistent by
+    construction); indexes are built as in production. Prompts of an image are spread over
+    time, so the order keys are realistic rather than all equal.
+    """
+    images = users * images_per_user
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("set session_replication_role = replica")
+        conn.execute(
+            "insert into auth.users (id, email, aud, role, created_at)"
+            " select gen_random_uuid(), 'user' || n || '@example.test', 'authenticated',"
+            " 'authenticated', now() from generate_series(1, %s) n",
+            [users],
+        )
+        conn.execute(
+            "create temporary table numbered as"
+            " select row_number() over (order by id) as n, id from auth.users"
+        )
+        conn.execute(
+            "insert into public.images (user_id, url, storage_path, type, created_at)"
+            " select u.id, 'https://example.test/' || i || '.png', u.id || '/' || i || '.png',"
+            "   'generated', now() - (i || ' minutes')::interval"
+            " from generate_series(1, %s) i join numbered u on u.n = 1 + i %% %s",
+            [images, users],
+        )
+        conn.execute(
+            "insert into public.video_prompts (image_id, user_id, prompt_text, model_name,"
+            "   camera_style, film_effects, status, created_at)"
+            " select i.id, i.user_id, 'A slow push-in on the subject, golden light.',"
+            "   'gemini-2.5-flash', 'cinematic', array['golden_hour'], 'completed',"
+            "   i.created_at + (p || ' seconds')::interval"
+            " from public.images i, generate_series(1, %s) p",
+            [prompts_per_image],
+        )
+        conn.execute("reset session_replication_role")
+        conn.execute("vacuum analyze auth.users, public.images, public.video_prompts")
+
+
+def sample(url: str, count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(owner, image) pairs to work on, spread over the data."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select user_id, id from public.images order by id limit %s", [count]
+        ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+# --- throughput -------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    network: str
+    name: str
+    concurrency: int
+    per_second: float
+
+
+ROUNDS = 5
+
+
+async def measure(
+    operation: Callable[[int], Awaitable[object]], *, seconds: float, concurrency: int
+) -> tuple[int, float]:
+    """(operations done, seconds taken) with ``concurrency`` callers for about ``seconds``."""
+    count = 0
+
+    async def caller(first: int, until: float) -> None:
+        nonlocal count
+        number = first
+        while time.perf_counter() < until:
+            await operation(number)
+            number += concurrency
+            count += 1
+
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(caller(n, until) for n in range(concurrency)))
+    return count, time.perf_counter() - started
+
+
+async def compare(
+    runs: Mapping[str, Callable[[int], Awaitable[object]]], *, seconds: float, concurrency: int
+) -> dict[str, float]:
+    """Rates of several ways to do the same work, measured in alternating rounds.
+
+    Other load on the machine then slows every contender alike, so their ratio holds
+    even when the absolute numbers drift.
+    """
+    for operation in runs.values():  # warm-up: connections, prepared statements, caches
+        await measure(operation, seconds=min(0.5, seconds / ROUNDS), concurrency=concurrency)
+    done = dict.fromkeys(runs, 0)
+    spent = dict.fromkeys(runs, 0.0)
+    for _ in range(ROUNDS):
+        for name, operation in runs.items():
+            count, elapsed = await measure(
+                operation, seconds=seconds / ROUNDS, concurrency=concurrency
+            )
+            done[name] += count
+            spent[name] += elapsed
+    return {name: done[name] / spent[name] for name in runs}
+
+
+def raw_pool(url: str) -> AsyncConnectionPool[Any]:
+    return AsyncConnectionPool(
+        url,
+        kwargs={"autocommit": True},
+        min_size=POOL_SIZE,
+        max_size=POOL_SIZE,
+        open=False,
+    )
+
+
+async def throughput(
+    admin_url: str,
+    pairs: list[tuple[uuid.UUID, uuid.UUID]],
+    *,
+    network: str,
+    seconds: float,
+    levels: list[int],
+) -> list[Rate]:
+    store_url = psycopg.conninfo.make_conninfo(admin_url, user="authenticator")
+    settings = Settings(_env_file=None, pool_min_size=POOL_SIZE, pool_max_size=POOL_SIZE)
+    list_sql, insert_sql = queries()["list_variants"], queries()["insert_variant"]
+    scopes = [(Scope.user(owner), image) for owner, image in pairs]
+    rates: list[Rate] = []
+
+    def insert_params(image: uuid.UUID) -> dict[str, Any]:
+        return {
+            "image_id": image,
+            "prompt_text": "",
+            "user_instruction": "winken",
+            "model_name": "bench",
+            "camera_style": "orbit",
+            "film_effects": ["noir"],
+            "status": "draft",
+        }
+
+    async with Store(store_url, settings=settings) as store, raw_pool(admin_url) as raw:
+        await raw.wait()
+
+        async def store_list(n: int) -> object:
+            scope, image = scopes[n % len(scopes)]
+            return await store.list_variants(scope, image)
+
+        async def store_create(n: int) -> object:
+            scope, image = scopes[n % len(scopes)]
+            return await store.create_variant(
+                scope,
+                image,
+                model_name="bench",
+                user_instruction="winken",
+                camera_style="orbit",
+                film_effects=["noir"],
+            )
+
+        async def raw_call(sql: bytes, params: dict[str, Any]) -> object:
+            async with raw.connection() as conn:
+                cursor = await conn.execute(sql, params)
+                return await cursor.fetchall()
+
+        async def raw_list(n: int) -> object:
+            return await raw_call(list_sql, {"image_id": pairs[n % len(pairs)][1]})
+
+        async def raw_create(n: int) -> object:
+            return await raw_call(insert_sql, insert_params(pairs[n % len(pairs)][1]))
+
+        async def unpipelined(sql: bytes, scope: Scope, params: dict[str, Any]) -> object:
+            """The same scoped transaction, each statement awaited on its own."""
+            async with raw.connection() as conn:
+                await conn.execute(b"begin")
+                await conn.execute(APPLY_SCOPE, scope.settings(settings.statement_timeout_ms))
+                cursor = await conn.execute(sql, params)
+                rows = await cursor.fetchall()
+                await conn.execute(b"commit")
+                return rows
+
+        async def unpipelined_list(n: int) -> object:
+            scope, image = scopes[n % len(scopes)]
+            return await unpipelined(list_sql, scope, {"image_id": image})
+
+        async def unpipelined_create(n: int) -> object:
+            scope, image = scopes[n % len(scopes)]
+            return await unpipelined(insert_sql, scope, insert_params(image))
+
+        contenders = {
+            "list variants": {
+                "raw psycopg": raw_list,
+                "store": store_list,
+                UNPIPELINED: unpipelined_list,
+            },
+            "create variant": {
+                "raw psycopg": raw_create,
+                "store": store_create,
+                UNPIPELINED: unpipelined_create,
+            },
+        }
+        for concurrency in levels:
+            for work, runs in contenders.items():
+                measured = await compare(runs, seconds=seconds, concurrency=concurrency)
+                for way, rate in measured.items():
+                    rates.append(Rate(network, f"{work} · {way}", concurrency, rate))
+                    print(f"  {work} · {way:30} x{concurrency:<3} {rate:8.0f}/s", flush=True)
+    return rates
+
+
+def round_trip_ms(url: str) -> float:
+    """The median time of an empty query: what one round trip costs on this connection."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        times = []
+        for _ in range(200):
+            started = time.perf_counter()
+            conn.execute("")
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+async def round_trips(admin_url: str, owner: uuid.UUID, image: uuid.UUID) -> dict[str, int]:
+    """How often each way waits for the server while listing an image's variants."""
+    store_url = psycopg.conninfo.make_conninfo(admin_url, user="authenticator")
+    scope, params = Scope.user(owner), {"image_id": image}
+    query = queries()["list_variants"]
+
+    async def raw(conn: AsyncConnection[Any]) -> None:
+        await (await conn.execute(query, params)).fetchall()
+
+    async def store(conn: AsyncConnection[Any]) -> None:
+        async with scoped_transaction(conn, scope, statement_timeout_ms=1000) as tx:
+            await tx.queue(query, params)
+
+    async def unpipelined(conn: AsyncConnection[Any]) -> None:
+        await conn.execute(b"begin")
+        await conn.execute(APPLY_SCOPE, scope.settings(1000))
+        await (await conn.execute(query, params)).fetchall()
+        await conn.execute(b"commit")
+
+    ways = {"raw psycopg": (admin_url, raw), "store": (store_url, store)}
+    ways[UNPIPELINED] = (admin_url, unpipelined)
+    counted: dict[str, int] = {}
+    for way, (url, run) in ways.items():
+        async with await AsyncConnection.connect(
+            url, autocommit=True, row_factory=dict_row
+        ) as conn:
+            with tempfile.TemporaryFile("w+") as sink:
+                conn.pgconn.trace(sink.fileno())
+                await run(conn)
+                conn.pgconn.untrace()
+                sink.seek(0)
+                directions = [line.split("\t")[1] for line in sink if "\t" in line]
+        counted[way] = sum(1 for a, b in itertools.pairwise(directions) if (a, b) == ("F", "B"))
+    return counted
+
+
+# --- a network between the store and Postgres ------------------------------------------
+
+
+@contextmanager
+def delayed(upstream_port: int, one_way_ms: float) -> Iterator[int]:
+    """A TCP proxy to ``upstream_port`` that delays every chunk by ``one_way_ms``, so a round
+    trip costs what it costs between an app server and its database in one region. It runs
+    in a process of its own; yields the port to connect to."""
+    port = _free_port()
+    process = multiprocessing.Process(
+        target=_serve_proxy, args=(port, upstream_port, one_way_ms / 1000), daemon=True
+    )
+    process.start()
+    try:
+        for _ in range(200):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.02)
+        yield port
+    finally:
+        process.terminate()
+        process.join()
+
+
+def _serve_proxy(port: int, upstream_port: int, delay: float) -> None:
+    """Accept connections and relay both directions, each in threads of its own: a reader
+    stamps every chunk on arrival, a writer sends it once its delay has passed."""
+    listener = socket.create_server(("127.0.0.1", port))
+    while True:
+        client, _ = listener.accept()
+        upstream = socket.create_connection(("127.0.0.1", upstream_port))
+        for sock in (client, upstream):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _relay(client, upstream, delay)
+        _relay(upstream, client, delay)
+
+
+def _relay(source: socket.socket, target: socket.socket, delay: float) -> None:
+    chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+
+    def read() -> None:
+        with suppress(OSError):
+            while chunk := source.recv(65536):
+                chunks.put((time.perf_counter() + delay, chunk))
+        chunks.put((0.0, b""))
+
+    def write() -> None:
+        with suppress(OSError):
+            while (item := chunks.get())[1]:
+                time.sleep(max(0.0, item[0] - time.perf_counter()))
+                target.sendall(item[1])
+        with suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+    threading.Thread(target=read, daemon=True).start()
+    threading.Thread(target=write, daemon=True).start()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    schema: str
+    name: str
+    kind: str
+    text: str
+    indexes: list[str]
+    sorts: int
+    milliseconds: float
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.indexes) and self.sorts == 0
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+# An index the order of an image's variants under RLS needs (see docs/store.md): the policy
+# adds user_id = auth.uid(), and with only (image_id, user_id) and (image_id, created_at,
+# seq) the planner takes the first and sorts. It also covers the composite foreign key.
+PROPOSED_INDEX = (
+    "create index video_prompts_image_id_user_id_created_at_idx"
+    " on public.video_prompts (image_id, user_id, created_at, seq);"
+    " drop index public.video_prompts_image_id_idx;"
+    " analyze public.video_prompts"
+)
+
+
+def plans(url: str, schema: str) -> list[Plan]:
+    """The store's read queries as a user under RLS: custom and generic plans."""
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        busiest = conn.execute(
+            "select user_id, count(*) as prompts from public.video_prompts"
+            " group by user_id order by 2 desc limit 1"
+        ).fetchone()
+        assert busiest is not None
+        user_id = busiest["user_id"]
+        image = conn.execute(
+            "select id from public.images where user_id = %s limit 1", [user_id]
+        ).fetchone()
+        assert image is not None
+        newest = conn.execute(
+            "select created_at, seq from public.video_prompts where user_id = %s"
+            " order by created_at desc, seq desc offset 19 limit 1",
+            [user_id],
+        ).fetchone()
+        assert newest is not None
+        variant = conn.execute(
+            "select id from public.video_prompts where image_id = %s offset 4 limit 1",
+            [image["id"]],
+        ).fetchone()
+        assert variant is not None
+        cases = {
+            "list_variants": {"image_id": image["id"]},
+            "get_variant": {"id": variant["id"]},
+            "list_recent": {"user_id": user_id, "limit": 20},
+            "list_recent_after": {"user_id": user_id, "limit": 20} | dict(newest),
+            "list_images": {"user_id": user_id, "limit": 20},
+        }
+        found: list[Plan] = []
+        scope = Scope.user(user_id)
+        for name, params in cases.items():
+            for kind in ("custom", "generic"):
+                with conn.transaction(force_rollback=True):
+                    conn.execute(APPLY_SCOPE, scope.settings(60_000))
+                    conn.execute(f"set local plan_cache_mode = force_{kind}_plan".encode())
+                    found.append(_explain(conn, schema, name, kind, params))
+        return found
+
+
+def _explain(
+    conn: psycopg.Connection[Any], schema: str, name: str, kind: str, params: dict[str, Any]
+) -> Plan:
+    """EXPLAIN ANALYZE of a named query, prepared as the store's connections prepare it."""
+    conn.execute(b"prepare bench_query as " + _positional(queries()[name], params))
+    values = sql.SQL(", ").join(sql.Literal(value) for value in params.values())
+    execute = sql.SQL("execute bench_query({})").format(values)
+    analyzed = sql.SQL("explain (analyze, buffers, format json) {}").format(execute)
+    row = conn.execute(analyzed).fetchone()
+    shown = sql.SQL("explain (analyze, costs off, timing off, summary off) {}").format(execute)
+    text_rows = conn.execute(shown).fetchall()
+    conn.execute(b"deallocate bench_query")
+    assert row is not None
+    document = next(iter(row.values()))[0]
+    nodes = list(_nodes(document["Plan"]))
+    return Plan(
+        schema=schema,
+        name=name,
+        kind=kind,
+        text="\n".join(next(iter(r.values())) for r in text_rows),
+        indexes=sorted({n["Index Name"] for n in nodes if "Index Name" in n}),
+        sorts=sum(1 for n in nodes if "Sort" in n["Node Type"]),
+        milliseconds=document["Execution Time"],
+    )
+
+
+def _positional(query: bytes, params: dict[str, Any]) -> bytes:
+    """``%(name)s`` to ``$n`` in the order of ``params``, for PREPARE."""
+    text = query.decode()
+    for number, key in enumerate(params, start=1):
+        text = text.replace(f"%({key})s", f"${number}")
+    return text.encode()
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def report(
+    rates: list[Rate], trips: dict[str, int], found: list[Plan], scale: dict[str, int]
+) -> str:
+    lines = ["## Round trips per operation (list variants, from libpq's protocol trace)", ""]
+    lines += ["| way | round trips |", "|---|---:|"]
+    lines += [f"| {way} | {count} |" for way, count in trips.items()]
+    lines += ["", "## Throughput (operations per second; ratio = store / raw psycopg)", ""]
+    lines += [
+        "| network | operation | callers | raw psycopg | store | ratio | scope in own trips |"
+    ]
+    lines += ["|---|---|---:|---:|---:|---:|---:|"]
+    by_key = {(r.network, r.name, r.concurrency): r.per_second for r in rates}
+    for network in dict.fromkeys(r.network for r in rates):
+        for operation in ("list variants", "create variant"):
+            for concurrency in sorted({r.concurrency for r in rates if r.network == network}):
+                raw = by_key[(network, f"{operation} · raw psycopg", concurrency)]
+                store = by_key[(network, f"{operation} · store", concurrency)]
+                naive = by_key[
+                    (network, f"{operation} · scope in its own round trips", concurrency)
+                ]
+                lines.append(
+                    f"| {network} | {operation} | {concurrency} | {raw:.0f} | {store:.0f} | "
+                    f"{store / raw:.2f} | {naive:.0f} ({naive / raw:.2f}) |"
+                )
+    lines += ["", f"## Plans at {scale['prompts']:,} prompts / {scale['images']:,} images", ""]
+    lines += ["| schema | query | plan | indexes | sort nodes | ms | ok |"]
+    lines += ["|---|---|---|---|---:|---:|---|"]
+    for plan in found:
+        lines.append(
+            f"| {plan.schema} | {plan.name} | {plan.kind} | {', '.join(plan.indexes)} | "
+            f"{plan.sorts} | {plan.milliseconds:.3f} | {'yes' if plan.ok else 'NO'} |"
+        )
+    for plan in found:
+        if plan.kind == "custom":
+            lines += ["", f"### {plan.name} ({plan.schema})", "", "```", plan.text, "```"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__)
+    parser.add_argument("--pg", type=Path, help="bin folder of another Postgres build")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
+    parser.add_argument("--concurrency", default="1,8", help="callers, comma-separated")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.5, help="one-way delay of the simulated network"
+    )
+    parser.add_argument("--images", type=int, default=100_000, help="images for the plans")
+    parser.add_argument("--prompts-per-image", type=int, default=10)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    levels = [int(level) for level in args.concurrency.split(",")]
+    random.seed(4)
+    with tempfile.TemporaryDirectory(prefix="vidprompt-bench-") as folder:
+        server = start_server(Path(folder), args.pg)
+        try:
+            version = _server_version(server.url())
+            print(f"PostgreSQL {version}; throughput: {args.seconds:.0f} s per measurement")
+            small = create_database(server, "throughput")
+            load(small, users=200, images_per_user=5, prompts_per_image=3)
+            pairs = sample(small, 1000)
+            print("loopback:")
+            rates = asyncio.run(
+                throughput(small, pairs, network="loopback", seconds=args.seconds, levels=levels)
+            )
+            with delayed(server.port or 0, args.latency_ms) as port:
+                far = psycopg.conninfo.make_conninfo(small, port=port)
+                network = f"{round_trip_ms(far):.1f} ms round trip"
+                print(f"{network} (through a delaying proxy):")
+                rates += asyncio.run(
+                    throughput(far, pairs, network=network, seconds=args.seconds, levels=levels)
+                )
+            trips = asyncio.run(round_trips(small, *pairs[0]))
+            print(f"loading {args.images:,} images and their prompts ...", flush=True)
+            started = time.perf_counter()
+            large = create_database(server, "plans")
+            load(
+                large,
+                users=args.images // 10,
+                images_per_user=10,
+                prompts_per_image=args.prompts_per_image,
+            )
+            print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+            found = plans(large, "as migrated")
+            with psycopg.connect(large, autocommit=True) as conn:
+                conn.execute(PROPOSED_INDEX.encode())
+            found += [
+                plan for plan in plans(large, "proposed index") if plan.name == "list_variants"
+            ]
+        finally:
+            server.destroy()
+    scale = {"images": args.images, "prompts": args.images * args.prompts_per_image}
+    print()
+    print(f"PostgreSQL {version}, {_machine()}")
+    print(report(rates, trips, found, scale))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "postgres": version,
+                    "round_trips": trips,
+                    "rates": [r.__dict__ for r in rates],
+                    "plans": [p.__dict__ for p in found],
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+def _server_version(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("show server_version").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def _machine() -> str:
+    return (
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, psycopg {psycopg.__version__}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
