@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import itertools
 import json
 import multiprocessing
@@ -45,8 +46,9 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from bench._server import bench_server, drop_database, recreate_database
 from vidprompt.config import Settings
-from vidprompt.database import APPLY_SCOPE, LocalServer, install_supabase_layer
+from vidprompt.database import APPLY_SCOPE, install_supabase_layer
 from vidprompt.database._transaction import scoped_transaction
 from vidprompt.migrations import discover, push
 from vidprompt.prompts import Scope, Store
@@ -64,22 +66,13 @@ UNPIPELINED = "scope in its own round trips"
 # --- the database -----------------------------------------------------------------------
 
 
-def start_server(folder: Path, bin_dir: Path | None) -> LocalServer:
-    server = LocalServer(folder / "pgdata", bin_dir=bin_dir, durable=False)
-    server.start()
-    with psycopg.connect(server.url(), autocommit=True) as conn:
-        conn.execute("alter system set shared_buffers = '512MB'")
-        conn.execute("alter system set max_wal_size = '4GB'")
-        conn.execute("alter system set maintenance_work_mem = '256MB'")
-    server.stop()
-    server.start()
-    return server
+THROUGHPUT_DATABASE = "vidprompt_bench_store"
+PLANS_DATABASE = "vidprompt_bench_store_plans"
 
 
-def create_database(server: LocalServer, name: str) -> str:
-    with psycopg.connect(server.url(), autocommit=True) as conn:
-        conn.execute(f'create database "{name}"'.encode())
-    url = server.url(name)
+def prepare_database(server_url: str, name: str) -> str:
+    """A new database with the Supabase layer and this repository's migrations; its URL."""
+    url = recreate_database(server_url, name)
     with psycopg.connect(url, autocommit=True) as conn:
         install_supabase_layer(conn)
         push(conn, discover(REPO).migrations)
@@ -207,7 +200,8 @@ async def throughput(
     *,
     network: str,
     seconds: float,
-    levels: list[int],
+    levels: tuple[int, ...],
+    say: Callable[[str], object],
 ) -> list[Rate]:
     store_url = psycopg.conninfo.make_conninfo(admin_url, user="authenticator")
     settings = Settings(_env_file=None, pool_min_size=POOL_SIZE, pool_max_size=POOL_SIZE)
@@ -290,7 +284,7 @@ async def throughput(
                 measured = await compare(runs, seconds=seconds, concurrency=concurrency)
                 for way, rate in measured.items():
                     rates.append(Rate(network, f"{work} · {way}", concurrency, rate))
-                    print(f"  {work} · {way:30} x{concurrency:<3} {rate:8.0f}/s", flush=True)
+                    say(f"  {work} · {way:30} x{concurrency:<3} {rate:8.0f}/s")
     return rates
 
 
@@ -521,47 +515,140 @@ def _positional(query: bytes, params: dict[str, Any]) -> bytes:
 # --- report -----------------------------------------------------------------------------
 
 
-def report(
-    rates: list[Rate], trips: dict[str, int], found: list[Plan], scale: dict[str, int]
-) -> str:
-    lines = ["## Round trips per operation (list variants, from libpq's protocol trace)", ""]
+@dataclass
+class Results:
+    version: str
+    rates: list[Rate]
+    trips: dict[str, int]
+    plans: list[Plan]
+    images: int
+    prompts: int
+
+
+def run_all(
+    db_url: str | None,
+    *,
+    bin_dir: Path | None = None,
+    seconds: float = 5.0,
+    levels: tuple[int, ...] = (1, 8),
+    latency_ms: float = 0.5,
+    images: int = 100_000,
+    prompts_per_image: int = 10,
+    say: Callable[[str], object] = lambda text: print(text, file=sys.stderr, flush=True),
+) -> Results:
+    """Everything the report shows, measured on a throwaway server (or ``db_url``'s)."""
+    random.seed(4)
+    with bench_server(db_url, bin_dir=bin_dir) as server_url:
+        try:
+            small = prepare_database(server_url, THROUGHPUT_DATABASE)
+            version = _server_version(small)
+            say(f"PostgreSQL {version}; {seconds:g} s per measurement")
+            load(small, users=200, images_per_user=5, prompts_per_image=3)
+            pairs = sample(small, 1000)
+            trips = asyncio.run(round_trips(small, *pairs[0]))
+            say("loopback:")
+            rates = asyncio.run(
+                throughput(
+                    small, pairs, network="loopback", seconds=seconds, levels=levels, say=say
+                )
+            )
+            port = int(psycopg.conninfo.conninfo_to_dict(small).get("port") or 5432)
+            with delayed(port, latency_ms) as proxy_port:
+                far = psycopg.conninfo.make_conninfo(small, port=proxy_port)
+                network = f"{round_trip_ms(far):.1f} ms round trip"
+                say(f"{network} (through a delaying proxy):")
+                rates += asyncio.run(
+                    throughput(far, pairs, network=network, seconds=seconds, levels=levels, say=say)
+                )
+            say(f"loading {images:,} images and their prompts ...")
+            large = prepare_database(server_url, PLANS_DATABASE)
+            load(
+                large,
+                users=images // 10,
+                images_per_user=10,
+                prompts_per_image=prompts_per_image,
+            )
+            found = plans(large, "as migrated")
+            with psycopg.connect(large, autocommit=True) as conn:
+                conn.execute(PROPOSED_INDEX.encode())
+            proposed = plans(large, "proposed index")
+            found += [plan for plan in proposed if plan.name == "list_variants"]
+        finally:
+            for name in (THROUGHPUT_DATABASE, PLANS_DATABASE):
+                drop_database(server_url, name)
+    return Results(version, rates, trips, found, images, images * prompts_per_image)
+
+
+def render(results: Results, heading: str = "###") -> str:
+    """The results as markdown, with headings at the given level."""
+    lines = [f"{heading} Round trips per call (list variants, from libpq's protocol trace)", ""]
     lines += ["| way | round trips |", "|---|---:|"]
-    lines += [f"| {way} | {count} |" for way, count in trips.items()]
-    lines += ["", "## Throughput (operations per second; ratio = store / raw psycopg)", ""]
-    lines += [
-        "| network | operation | callers | raw psycopg | store | ratio | scope in own trips |"
-    ]
+    lines += [f"| {way} | {count} |" for way, count in results.trips.items()]
+    lines += ["", f"{heading} Throughput (calls per second; ratio = store ÷ raw psycopg)", ""]
+    lines += ["| network | operation | callers | raw psycopg | store | ratio | scope unpipelined |"]
     lines += ["|---|---|---:|---:|---:|---:|---:|"]
+    rates = results.rates
     by_key = {(r.network, r.name, r.concurrency): r.per_second for r in rates}
     for network in dict.fromkeys(r.network for r in rates):
         for operation in ("list variants", "create variant"):
             for concurrency in sorted({r.concurrency for r in rates if r.network == network}):
                 raw = by_key[(network, f"{operation} · raw psycopg", concurrency)]
                 store = by_key[(network, f"{operation} · store", concurrency)]
-                naive = by_key[
-                    (network, f"{operation} · scope in its own round trips", concurrency)
-                ]
+                naive = by_key[(network, f"{operation} · {UNPIPELINED}", concurrency)]
                 lines.append(
                     f"| {network} | {operation} | {concurrency} | {raw:.0f} | {store:.0f} | "
                     f"{store / raw:.2f} | {naive:.0f} ({naive / raw:.2f}) |"
                 )
-    lines += ["", f"## Plans at {scale['prompts']:,} prompts / {scale['images']:,} images", ""]
+    scale = f"{results.prompts:,} prompts / {results.images:,} images"
+    lines += ["", f"{heading} Plans at {scale}, under RLS", ""]
     lines += ["| schema | query | plan | indexes | sort nodes | ms | ok |"]
     lines += ["|---|---|---|---|---:|---:|---|"]
-    for plan in found:
+    for plan in results.plans:
         lines.append(
             f"| {plan.schema} | {plan.name} | {plan.kind} | {', '.join(plan.indexes)} | "
             f"{plan.sorts} | {plan.milliseconds:.3f} | {'yes' if plan.ok else 'NO'} |"
         )
-    for plan in found:
+    for plan in results.plans:
         if plan.kind == "custom":
-            lines += ["", f"### {plan.name} ({plan.schema})", "", "```", plan.text, "```"]
+            lines += ["", f"`{plan.name}` ({plan.schema}):", "", "```", plan.text, "```"]
     return "\n".join(lines)
+
+
+def headline(results: Results) -> str:
+    """One line for the report's summary."""
+    by_key = {(r.network, r.name, r.concurrency): r.per_second for r in results.rates}
+
+    def ratio(network: str, operation: str) -> float:
+        store = by_key[(network, f"{operation} · store", 1)]
+        return store / by_key[(network, f"{operation} · raw psycopg", 1)]
+
+    far = next(r.network for r in results.rates if r.network != "loopback")
+    as_migrated = [plan for plan in results.plans if plan.schema == "as migrated"]
+    good = sum(plan.ok for plan in as_migrated)
+    return (
+        f"{results.trips['store']} round trip per call, scope included; store ÷ raw psycopg "
+        f"(1 caller) {ratio('loopback', 'list variants'):.2f} list / "
+        f"{ratio('loopback', 'create variant'):.2f} create on loopback, "
+        f"{ratio(far, 'list variants'):.2f} / {ratio(far, 'create variant'):.2f} at {far}; "
+        f"{good} of {len(as_migrated)} plans sort-free on an index under RLS"
+    )
+
+
+def report_section(db_url: str | None) -> tuple[str, str]:
+    """The report's section (markdown) and its one-line headline."""
+    results = run_all(db_url)
+    intro = (
+        f"PostgreSQL {results.version}, {_machine()}. The store (a user scope, RLS, pydantic "
+        "rows) against raw psycopg running the same SQL unscoped as the superuser; see "
+        "[the store's docs](store.md#benchmark). Command: `uv run python -m bench.store`.\n\n"
+    )
+    return intro + render(results), headline(results)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__)
     parser.add_argument("--pg", type=Path, help="bin folder of another Postgres build")
+    parser.add_argument("--db-url", help="superuser URL of a throwaway server to use instead")
     parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
     parser.add_argument("--concurrency", default="1,8", help="callers, comma-separated")
     parser.add_argument(
@@ -571,62 +658,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prompts-per-image", type=int, default=10)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    levels = [int(level) for level in args.concurrency.split(",")]
-    random.seed(4)
-    with tempfile.TemporaryDirectory(prefix="vidprompt-bench-") as folder:
-        server = start_server(Path(folder), args.pg)
-        try:
-            version = _server_version(server.url())
-            print(f"PostgreSQL {version}; throughput: {args.seconds:.0f} s per measurement")
-            small = create_database(server, "throughput")
-            load(small, users=200, images_per_user=5, prompts_per_image=3)
-            pairs = sample(small, 1000)
-            print("loopback:")
-            rates = asyncio.run(
-                throughput(small, pairs, network="loopback", seconds=args.seconds, levels=levels)
-            )
-            with delayed(server.port or 0, args.latency_ms) as port:
-                far = psycopg.conninfo.make_conninfo(small, port=port)
-                network = f"{round_trip_ms(far):.1f} ms round trip"
-                print(f"{network} (through a delaying proxy):")
-                rates += asyncio.run(
-                    throughput(far, pairs, network=network, seconds=args.seconds, levels=levels)
-                )
-            trips = asyncio.run(round_trips(small, *pairs[0]))
-            print(f"loading {args.images:,} images and their prompts ...", flush=True)
-            started = time.perf_counter()
-            large = create_database(server, "plans")
-            load(
-                large,
-                users=args.images // 10,
-                images_per_user=10,
-                prompts_per_image=args.prompts_per_image,
-            )
-            print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
-            found = plans(large, "as migrated")
-            with psycopg.connect(large, autocommit=True) as conn:
-                conn.execute(PROPOSED_INDEX.encode())
-            found += [
-                plan for plan in plans(large, "proposed index") if plan.name == "list_variants"
-            ]
-        finally:
-            server.destroy()
-    scale = {"images": args.images, "prompts": args.images * args.prompts_per_image}
-    print()
-    print(f"PostgreSQL {version}, {_machine()}")
-    print(report(rates, trips, found, scale))
+    results = run_all(
+        args.db_url,
+        bin_dir=args.pg,
+        seconds=args.seconds,
+        levels=tuple(int(level) for level in args.concurrency.split(",")),
+        latency_ms=args.latency_ms,
+        images=args.images,
+        prompts_per_image=args.prompts_per_image,
+    )
+    print(f"PostgreSQL {results.version}, {_machine()}\n")
+    print(render(results, heading="##"))
+    print(f"\n{headline(results)}")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "postgres": version,
-                    "round_trips": trips,
-                    "rates": [r.__dict__ for r in rates],
-                    "plans": [p.__dict__ for p in found],
-                },
-                indent=2,
-            )
-        )
+        args.json.write_text(json.dumps(dataclasses.asdict(results), indent=2))
     return 0
 
 

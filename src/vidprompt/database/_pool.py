@@ -2,11 +2,12 @@
 
 psycopg_pool reconnects on its own, but with a backoff that can keep it waiting long after
 the server is back, and a caller waits its full timeout for a connection that cannot come.
-:class:`Database` adds what a request-serving store needs: a connection is checked before
-use without a round trip; once a connection-level failure is seen, calls probe the server
-with one direct connection and fail at once while it is down; the first call that finds it
-back replaces the pool, so later calls succeed immediately. Connections are released in a
-task of their own, so cancelling a caller never loses one.
+:class:`Database` adds what a request-serving store needs. A pooled connection is checked
+before use without a round trip. Once a connection is lost, the next call probes the
+server with one direct connection: while the server is down, calls fail at once; the first
+call that finds it back after an outage replaces the pool, so it does not wait out the
+reconnect backoff; if the server never went away, the pool just drops its dead connections.
+Connections are released in a task of their own, so cancelling a caller never loses one.
 
 Driver errors pass through unchanged: the store translates them in one place.
 """
@@ -56,7 +57,8 @@ class Database:
         if settings.transaction_pooler:
             self._kwargs["prepare_threshold"] = None
         self._pool: Pool | None = None
-        self._outage = False
+        self._doubt = False  # a connection was lost: probe the server before the next call
+        self._down = False  # the last probe failed, or the pool produced no connection
         self._probe_again_at = float("-inf")
         self._probe_error: psycopg.OperationalError | None = None
         self._recovery = asyncio.Lock()
@@ -85,9 +87,11 @@ class Database:
             timeout = self._settings.statement_timeout_ms
             async with scoped_transaction(conn, scope, statement_timeout_ms=timeout) as tx:
                 yield tx
-        except psycopg.OperationalError:
-            if conn.broken:
-                self._outage = True
+        except psycopg.OperationalError as exc:
+            # Lost mid-call (no SQLSTATE: the connection, not a statement, failed). It may
+            # be closed already: the transaction drops a connection it cannot trust.
+            if conn.broken or exc.sqlstate is None:
+                self._doubt = True
             raise
         finally:
             self._in_use -= 1
@@ -98,43 +102,45 @@ class Database:
         return self._pool.get_stats() if self._pool is not None else {}
 
     async def _acquire(self) -> tuple[Pool, AsyncConnection[DictRow]]:
-        for _ in range(2):
-            if self._outage:
-                await self._recover()
+        for _ in range(3):
+            if self._doubt or self._down:
+                await self._settle()
             pool = self._current_pool()
-            conn = await self._checkout(pool)
-            if conn is not None:
+            try:
+                conn = await pool.getconn(timeout=self._settings.pool_timeout_ms / 1000)
+            except PoolTimeout:
+                # With connections in use and the server answering, the pool is just busy.
+                # Otherwise it is down, or stuck in its reconnect backoff: settling decides.
+                if self._in_use and await self._reachable():
+                    raise
+                self._down = True
+                continue
+            if await _usable(conn):
                 return pool, conn
-            self._outage = True
+            await pool.putconn(conn)  # the server closed it: restarted, or ended just this one
+            self._doubt = True
         raise PoolTimeout("No working connection, although the database answers.")
 
-    async def _checkout(self, pool: Pool) -> AsyncConnection[DictRow] | None:
-        """A working connection, or None when the pool has only broken ones to give."""
-        try:
-            conn = await pool.getconn(timeout=self._settings.pool_timeout_ms / 1000)
-        except PoolTimeout:
-            # With connections in use and the server answering, the pool is just busy.
-            # Otherwise it is down, or stuck in its reconnect backoff: a probe decides.
-            if self._in_use and await self._reachable():
-                raise
-            return None
-        if await _usable(conn):
-            return conn
-        await pool.putconn(conn)
-        return None
-
-    async def _recover(self) -> None:
-        """Fail fast while the server is down; once it is back, start a fresh pool."""
+    async def _settle(self) -> None:
+        """Probe the server after a lost connection: fail fast while it is down; once it is
+        back after an outage, start a fresh pool; otherwise drop the pool's dead connections."""
         async with self._recovery:
-            if not self._outage:
+            if not (self._doubt or self._down):
                 return
-            if monotonic() < self._probe_again_at and self._probe_error:
+            if self._down and monotonic() < self._probe_again_at and self._probe_error:
                 raise psycopg.OperationalError(*self._probe_error.args)
-            await self._probe()
-            old, self._pool = self._pool, await self._new_pool()
-            self._outage = False
-            if old is not None:
-                self._spawn(old.close())
+            try:
+                await self._probe()
+            except psycopg.OperationalError:
+                self._down = True
+                raise
+            if self._down:
+                old, self._pool = self._pool, await self._new_pool()
+                if old is not None:
+                    self._spawn(old.close())
+            else:
+                await self._current_pool().check()
+            self._doubt = self._down = False
 
     async def _reachable(self) -> bool:
         try:

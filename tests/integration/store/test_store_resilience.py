@@ -171,3 +171,26 @@ async def test_cancelled_calls_leak_no_connection(
             group.start_soon(small_store.get_variant, me, world.completed)
     with pytest.raises(NotFound):
         await small_store.get_variant(world.scope("other"), world.completed)
+
+
+async def test_connections_the_server_ended_are_replaced_unnoticed(
+    small_store: Store, world: World, schema_url: str
+) -> None:
+    me = world.scope("owner")
+    async with anyio.create_task_group() as group:  # several pooled connections
+        for _ in range(POOL):
+            group.start_soon(small_store.list_variants, me, world.alice_image)
+    with psycopg.connect(schema_url, autocommit=True) as conn:
+        ended = conn.execute(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            " where application_name = 'vidprompt' and datname = current_database()"
+        ).fetchone()
+        assert ended is not None
+        assert ended[0] >= 2
+        while conn.execute(
+            "select 1 from pg_stat_activity where application_name = 'vidprompt'"
+            " and datname = current_database()"
+        ).fetchone():
+            await anyio.sleep(0.01)
+    for _ in range(POOL * 2):
+        assert len(await small_store.list_variants(me, world.alice_image)) == 3
