@@ -308,7 +308,7 @@ def table(rows: list[Row]) -> str:
 def _machine() -> str:
     """The machine, and how busy it was (other work on the cores skews every number)."""
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load}"
+    return f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load after the run {load}"
 
 
 def report_section(db_url: str | None) -> tuple[str, str]:
