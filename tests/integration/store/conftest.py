@@ -6,7 +6,6 @@ its own: anything it can do, it can only do through the scope a transaction appl
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -15,7 +14,6 @@ import pytest
 from tests._support import Conn, create_image, create_user
 from tests.integration.store._world import World, create_variant_row
 from vidprompt.config import Settings
-from vidprompt.database import _local
 from vidprompt.prompts import Store
 
 if TYPE_CHECKING:
@@ -62,25 +60,7 @@ def world(admin: Conn) -> World:
 
 
 @pytest.fixture
-def restartable_server(
-    pg_server: LocalServer | None, monkeypatch: pytest.MonkeyPatch
-) -> LocalServer:
-    """The session's server, restarted on its own port so the store's URL stays valid.
-
-    ``LocalServer.start()`` checks its port by binding it without SO_REUSEADDR, so the
-    server-side TIME_WAIT sockets a stop leaves behind make it move to a new port. Postgres
-    itself binds with SO_REUSEADDR, so the check is made the same way here.
-    """
+def restartable_server(pg_server: LocalServer | None) -> LocalServer:
+    """The session's server, for tests that stop and start it (it keeps its port)."""
     assert pg_server is not None, "restarting needs a server the tests manage, not a URL"
-    monkeypatch.setattr(_local, "_port_is_free", _listenable)
     return pg_server
-
-
-def _listenable(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
