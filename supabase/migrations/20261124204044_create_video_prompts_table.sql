@@ -45,14 +45,18 @@ create table public.video_prompts (
     check (status <> 'failed' or error_code is not null)
 );
 
--- The plan's index on (image_id), widened to the ownership key so that deleting an image
--- finds its prompts by index (the composite foreign key is covered).
-create index video_prompts_image_id_idx on public.video_prompts (image_id, user_id);
+-- The plan's index on (image_id), widened to (image_id, user_id, created_at, seq): it covers
+-- the composite foreign key (deleting an image finds its prompts by index), and under RLS,
+-- where the select policy adds user_id = auth.uid(), it returns an image's variants in order
+-- without a sort step.
+create index video_prompts_image_id_idx
+  on public.video_prompts (image_id, user_id, created_at, seq);
 -- The plan's index on (user_id), widened so "a user's recent prompts" is an index scan in
 -- order with keyset pagination; it also covers the foreign key to auth.users.
 create index video_prompts_user_id_idx
   on public.video_prompts (user_id, created_at desc, seq desc);
--- The plan's (image_id, created_at) with seq appended: the variant order, total.
+-- The plan's (image_id, created_at) with seq appended: the variant order, total, for callers
+-- without a user filter (service role).
 create index video_prompts_image_id_created_at_idx
   on public.video_prompts (image_id, created_at, seq);
 -- Departure: at most one primary variant per image, enforced by the database.

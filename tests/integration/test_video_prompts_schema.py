@@ -49,7 +49,7 @@ def test_the_plans_three_indexes_and_the_trigger_exist(admin: Conn) -> None:
             "select indexname, indexdef from pg_indexes where tablename = 'video_prompts'"
         ).fetchall()
     )
-    assert "(image_id, user_id)" in indexes["video_prompts_image_id_idx"]
+    assert "(image_id, user_id, created_at, seq)" in indexes["video_prompts_image_id_idx"]
     assert "(user_id, created_at DESC, seq DESC)" in indexes["video_prompts_user_id_idx"]
     assert "(image_id, created_at, seq)" in indexes["video_prompts_image_id_created_at_idx"]
     triggers = admin.execute(

@@ -139,7 +139,7 @@ class LocalServer:
     def stop(self) -> None:
         """Stop the cluster (fast shutdown: open sessions are ended); a no-op if stopped."""
         if self.running():
-            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "120", "stop")
 
     def running(self) -> bool:
         if not self.initialized:
