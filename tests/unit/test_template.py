@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from vidprompt.generation import TEMPLATE_MODEL_NAME, PromptRequest, TemplateProvider, word_count
 from vidprompt.generation import _template as template
-from vidprompt.prompts._vocabulary import CAMERA_STYLES, FILM_EFFECTS
+from vidprompt.prompts.vocabulary import CAMERA_STYLES, FILM_EFFECTS
 
 EFFECT_CHOICES = [
     combo for size in range(4) for combo in itertools.permutations(FILM_EFFECTS, size)

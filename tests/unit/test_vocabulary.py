@@ -17,8 +17,8 @@ from vidprompt.prompts import (
     MAX_INSTRUCTION_CHARS,
     MAX_PROMPT_CHARS,
     FilmEffect,
+    vocabulary,
 )
-from vidprompt.prompts import _vocabulary as vocabulary
 from vidprompt.prompts._models import decode_cursor, encode_cursor
 
 

@@ -11,8 +11,7 @@ from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import AuthError, QuotaExceeded
 from vidprompt.generation._queries import queries
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
-from vidprompt.prompts import _vocabulary as vocabulary
-from vidprompt.prompts._errors import translate
+from vidprompt.prompts import translate, vocabulary
 
 if TYPE_CHECKING:
     import uuid

@@ -12,7 +12,7 @@ from google.genai import errors, types
 
 from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
-from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -10,7 +10,7 @@ from vidprompt.database import Scope
 from vidprompt.errors import AuthError, InvalidInput
 from vidprompt.generation._queries import queries
 from vidprompt.generation._secrets import KeyCipher
-from vidprompt.prompts._errors import translate
+from vidprompt.prompts import translate
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from vidprompt.generation._errors import ErrorCode, GenerationError
-from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

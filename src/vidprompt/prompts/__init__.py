@@ -26,22 +26,29 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 - lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
   ``fail`` (pending→failed with a code), ``regenerate`` (a new pending variant).
 
+  These are the primitives, for code that runs its own generation. They queue no job:
+  vidprompt's worker only takes variants requested through
+  :func:`vidprompt.generation.enqueue_generation`, which writes the pending variant and its
+  job in one transaction under the per-user cap (the HTTP API uses it).
+
 Rows are the generated models of :mod:`vidprompt.db_types` (``ImagesRow``,
 ``VideoPromptsRow``). Errors are the family of :mod:`vidprompt.errors`: ``NotFound`` (also for
 another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``,
 ``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable``, ``StatementTimeout``;
-never a psycopg error.
+never a psycopg error; ``translate`` is that one translation, for code (the worker) that runs
+its own queries through the store's ``Database``. :mod:`vidprompt.prompts.vocabulary` is the
+one vocabulary: camera styles, film effects, their German labels, and the input rules.
 """
 
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import PermissionDenied, StatementTimeout
+from vidprompt.prompts._errors import PermissionDenied, StatementTimeout, translate
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
 from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
 from vidprompt.prompts._store import Store
 from vidprompt.prompts._sync import SyncStore
-from vidprompt.prompts._vocabulary import (
+from vidprompt.prompts.vocabulary import (
     ACTION_SUGGESTIONS,
     CAMERA_STYLES,
     DEFAULT_CAMERA_STYLE,
@@ -72,4 +79,6 @@ __all__ = [
     "SyncStore",
     "Variant",
     "VariantEdit",
+    "translate",
+    "vocabulary",
 ]

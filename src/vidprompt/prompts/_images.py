@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidprompt.db_types import ImagesInsert, ImagesRow
 from vidprompt.errors import InvalidInput, NotFound
-from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
     DEFAULT_PAGE_SIZE,
     Page,

@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 
 from vidprompt.db_types import VideoPromptsRow, VideoPromptsStatus, VideoPromptsUpdate
 from vidprompt.errors import InvalidInput, InvalidTransition, NotFound
-from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts import vocabulary
 from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
 from vidprompt.prompts._variants import VARIANT_NOT_FOUND

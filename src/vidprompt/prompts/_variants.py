@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vidprompt.db_types import VideoPromptsRow, VideoPromptsUpdate
 from vidprompt.errors import Conflict, InvalidInput, NotFound
-from vidprompt.prompts import _vocabulary as vocabulary
+from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
     DEFAULT_PAGE_SIZE,
     Page,
