@@ -62,7 +62,7 @@ _DEFAULT_SIZES = ",".join(size_label(s).replace(" ", "").lower() for s in DEFAUL
 
 
 def _command() -> str:
-    return "uv run python -m bench " + shlex.join(sys.argv[1:])
+    return " ".join(["uv run python -m bench", shlex.join(sys.argv[1:])]).strip()
 
 
 def _say(text: str) -> None:

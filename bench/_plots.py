@@ -11,8 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from bench._data import SCHEMAS
+from bench._markdown import ratio as paired_ratio
 from bench._reads import QUERIES
-from bench._writes import OPERATIONS, VARIANTS
+from bench._writes import OPERATIONS, VARIANTS, relative
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,24 +59,21 @@ def read_latency(steps: list[SizeStep], mode: str, path: Path) -> None:
 def ratio(steps: list[SizeStep], modes: list[str], path: Path) -> None:
     """ours ÷ floor (p50) per query against size, one line style per mode, with the goal."""
     sizes = [step.size for step in steps]
-    figure, axis = plt.subplots(figsize=(9, 5))
+    figure, axis = plt.subplots(figsize=(12, 5))
     styles = ["o-", "s--"]
     for query, color in zip(
         QUERIES, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False
     ):
         for mode, style in zip(modes, styles, strict=False):
-            values = [
-                _p50(step, mode, query.name, "ours") / _p50(step, mode, query.name, "floor")
-                for step in steps
-            ]
+            values = [paired_ratio(step.reads[mode], query.name) for step in steps]
             axis.plot(sizes, values, style, color=color, label=f"{query.title} ({mode})")
     axis.axhline(GOAL, color="red", linestyle=":", label=f"goal {GOAL}")
     axis.axhline(1.0, color="grey", linewidth=0.8)
     axis.set_xscale("log")
     axis.set_xlabel("video_prompts rows")
-    axis.set_ylabel("ours ÷ floor (p50)")
+    axis.set_ylabel("ours ÷ floor (p50, median of paired rounds)")
     axis.grid(True, which="both", alpha=0.3)
-    axis.legend(fontsize=7)
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axis.set_title("Row-level security in our schema against no RLS")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
@@ -88,16 +86,12 @@ def writes(run: WriteRun, path: Path) -> None:
     figure, axis = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / len(VARIANTS)
     for offset, variant in enumerate(VARIANTS):
-        relative = [
-            statistics.median(run.rates[variant.name][op])
-            / statistics.median(run.rates["ours"][op])
-            for op in operations
-        ]
+        heights = [statistics.median(relative(run, variant.name, op)) for op in operations]
         positions = [index + offset * width for index in range(len(operations))]
-        axis.bar(positions, relative, width, label=f"{variant.name}: {variant.title}")
+        axis.bar(positions, heights, width, label=f"{variant.name}: {variant.title}")
     axis.set_xticks([index + 0.4 - width / 2 for index in range(len(operations))], operations)
     axis.axhline(1.0, color="grey", linewidth=0.8)
-    axis.set_ylabel("rows/s relative to ours")
+    axis.set_ylabel("rows/s relative to ours (median of paired rounds)")
     axis.legend(fontsize=7)
     axis.set_title("Write throughput without each part of the table")
     figure.tight_layout()

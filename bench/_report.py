@@ -14,13 +14,13 @@ from pydantic import TypeAdapter
 
 from bench import _plots
 from bench._data import IMAGES_PER_USER, PROMPTS_PER_USER, SCHEMAS
-from bench._markdown import lower_first, p50, ratio, table
+from bench._markdown import lower_first, p50, paired_ratios, ratio, table
 from bench._reads import COLUMNS, DEEP_OFFSET, PAGE, QUERIES
 from bench._report_reads import reads_part
 from bench._report_writes import data_sets_part, writes_part
 from bench._server import SERVER_SETTINGS
 from bench._stats import summarize
-from bench._writes import OPERATIONS, VARIANTS
+from bench._writes import OPERATIONS, VARIANTS, relative
 from bench.scale import MODES, ScaleResult, size_label
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _summary(report: Report) -> str:
     lines = ["## Summary", ""]
     scale = report.scale
     if scale and scale.steps:
-        lines += _ratio_summary(scale)
+        lines += [*_ratio_summary(scale), ""]
     for section in report.sections:
         if section.headline:
             lines.append(f"- {section.title}: {section.headline}")
@@ -242,27 +242,44 @@ def _noise(scale: ScaleResult) -> str:
         for mode in MODES:
             cells = step.reads[mode].cells
             spreads = [summarize(cells[q.name][s].p50).spread for q in QUERIES for s in SCHEMAS]
+            paired = [summarize(paired_ratios(step.reads[mode], q.name)).spread for q in QUERIES]
             rows.append(
                 [
                     size_label(step.size),
                     mode,
                     f"{statistics.median(spreads):.0%}",
                     f"{max(spreads):.0%}",
+                    f"{statistics.median(paired):.0%}",
+                    f"{max(paired):.0%}",
                 ]
             )
-    writes = (
-        [summarize(scale.writes.rates[v.name][op]).spread for v in VARIANTS for op in OPERATIONS]
-        if scale.writes
-        else [0.0]
-    )
+    writes, paired_writes = [0.0], [0.0]
+    if scale.writes:
+        run = scale.writes
+        writes = [summarize(run.rates[v.name][op]).spread for v in VARIANTS for op in OPERATIONS]
+        paired_writes = [
+            summarize(relative(run, v.name, op)).spread for v in VARIANTS[1:] for op in OPERATIONS
+        ]
+    header = [
+        "rows",
+        "statements",
+        "p50: median",
+        "p50: largest",
+        "ratio: median",
+        "ratio: largest",
+    ]
     return f"""
 ## Noise
 
-How far the p50 of one cell moved between measured rounds, (slowest - fastest) ÷ median:
+How far a number moved between measured rounds, (largest - smallest) ÷ median: the p50 of
+one cell, and the paired ratio *ours ÷ floor* of one query (both sides measured in the same
+round, so load that comes and goes cancels out of it):
 
-{table(["rows", "statements", "median spread", "largest spread"], rows)}
+{table(header, rows)}
 
 Write rates spread by {statistics.median(writes):.0%} (median) and up to {max(writes):.0%}
-over their rounds. The machine is shared (see the load averages under
-[Machine](#machine)); differences smaller than the spread are not findings.
+over their rounds; a variant's rate relative to *ours* in the same round by
+{statistics.median(paired_writes):.0%} (median) and up to {max(paired_writes):.0%}. The
+machine is shared with other work (see the load averages under [Machine](#machine)), which
+is why the report leans on paired ratios; differences within their spread are not findings.
 """
