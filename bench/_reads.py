@@ -12,7 +12,8 @@ with ``(select auth.uid())`` in place of the user id the client passes: it separ
 row-level security costs from what reading the user out of the JWT costs.
 
 A round asks every query for the same sampled users in every column, one after the other
-in rotating order, so drift on a shared machine hits them alike.
+in rotating order, so drift on a shared machine hits them alike; each round uses new
+connections, several per database taking turns, so no column is tied to one server process.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,11 +31,13 @@ from bench._stats import percentile
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from bench._server import Conn
 
 PAGE = 20
+POOL = 3  # connections per database, taking turns sample by sample
+WARM_UP = 30  # samples per query and round, unrecorded: fresh connections prepare first
 DEEP_OFFSET = 80  # the last page of a user's 100 prompts
 # Measured columns and the database each runs on.
 COLUMNS = {"ours": "ours", "plan": "plan", "floor": "floor", "floor_uid": "floor"}
@@ -151,30 +155,56 @@ def measure_reads(
     seed: int = 7,
 ) -> ReadRun:
     """Time every query in every column; one warm-up round first, then ``rounds``."""
-    conns = {schema: connect(urls[schema], prepared=prepared) for schema in SCHEMAS}
+    admin = {schema: connect(urls[schema]) for schema in SCHEMAS}
     try:
-        picks = _pick(conns, users, samples, random.Random(seed))  # noqa: S311 (sampling)
+        picks = _pick(admin, users, samples, random.Random(seed))  # noqa: S311 (sampling)
         cells = {q.name: {c: ReadCell() for c in COLUMNS} for q in QUERIES}
         roundtrip = []
         for number in range(rounds + 1):
-            baseline = [_time_one(conns["floor"], "select 1", pick, "floor") for pick in picks]
-            for query in QUERIES:
-                latencies = _round(conns, query, picks, rotate=number)
-                if number == 0:
-                    continue  # warm-up: caches, catalog lookups, the machine settling
-                for column, values in latencies.items():
-                    cells[query.name][column].p50.append(percentile(values, 0.50))
-                    cells[query.name][column].p99.append(percentile(values, 0.99))
+            with _connections(urls, prepared=prepared) as pools:
+                baseline = [
+                    _time_one(pools["floor"][i % POOL], "select 1", pick, "floor")
+                    for i, pick in enumerate(picks)
+                ]
+                for query in QUERIES:
+                    _round(pools, query, picks[:WARM_UP], rotate=number)  # new connections
+                    latencies = _round(pools, query, picks, rotate=number)
+                    if number == 0:
+                        continue  # warm-up: caches, catalog lookups, the machine settling
+                    for column, values in latencies.items():
+                        cells[query.name][column].p50.append(percentile(values, 0.50))
+                        cells[query.name][column].p99.append(percentile(values, 0.99))
             if number > 0:
                 roundtrip.append(percentile(baseline, 0.50))
         plans = {
-            q.name: {c: _explain(conns[COLUMNS[c]], q, c, picks[0]) for c in COLUMNS}
+            q.name: {c: _explain(admin[COLUMNS[c]], q, c, picks[0]) for c in COLUMNS}
             for q in QUERIES
         }
     finally:
-        for conn in conns.values():
+        for conn in admin.values():
             conn.close()
     return ReadRun(size, prepared, samples, rounds, cells, plans, roundtrip)
+
+
+@contextmanager
+def _connections(urls: Mapping[str, str], *, prepared: bool) -> Iterator[dict[str, list[Conn]]]:
+    """:data:`POOL` fresh connections per database, for one round.
+
+    On a small shared machine the same statement on two connections can differ
+    noticeably in latency, for as long as the connections live (where the scheduler puts
+    their server processes). Taking turns among several connections, new every round,
+    keeps that from passing for a difference between the schemas.
+    """
+    pools = {
+        schema: [connect(urls[schema], prepared=prepared) for _ in range(POOL)]
+        for schema in SCHEMAS
+    }
+    try:
+        yield pools
+    finally:
+        for pool in pools.values():
+            for conn in pool:
+                conn.close()
 
 
 def _pick(conns: Mapping[str, Conn], users: int, count: int, rng: random.Random) -> list[_Sample]:
@@ -215,15 +245,15 @@ def _claims(user: uuid.UUID) -> str:
 
 
 def _round(
-    conns: Mapping[str, Conn], query: Query, picks: list[_Sample], *, rotate: int
+    pools: Mapping[str, list[Conn]], query: Query, picks: list[_Sample], *, rotate: int
 ) -> dict[str, list[float]]:
     columns = list(COLUMNS)
     shift = rotate % len(columns)
     order = columns[shift:] + columns[:shift]
     latencies: dict[str, list[float]] = {column: [] for column in columns}
-    for sample in picks:
+    for index, sample in enumerate(picks):
         for column in order:
-            conn = conns[COLUMNS[column]]
+            conn = pools[COLUMNS[column]][index % POOL]
             latencies[column].append(_time_one(conn, query.sql(column), sample, column))
     return latencies
 

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from bench import _plots
 from bench._data import IMAGES_PER_USER, PROMPTS_PER_USER, SCHEMAS
 from bench._markdown import lower_first, p50, paired_ratios, ratio, table
-from bench._reads import COLUMNS, DEEP_OFFSET, PAGE, QUERIES
+from bench._reads import COLUMNS, DEEP_OFFSET, PAGE, POOL, QUERIES, WARM_UP
 from bench._report_reads import reads_part
 from bench._report_writes import data_sets_part, writes_part
 from bench._server import SERVER_SETTINGS
@@ -224,9 +224,12 @@ def _method(scale: ScaleResult) -> str:
   (`prepare_threshold=None`, what vidprompt uses behind Supavisor's transaction mode, which
   cannot keep prepared statements) and *prepared* (psycopg's default on a direct or session
   connection: a statement is prepared on its fifth execution). {sampling}; the columns
-  ({", ".join(COLUMNS)}) run one after the other for each pair, in rotating order. p50 and
-  p99 are taken per round; tables show the median over rounds. *ours ÷ floor* is the median
-  of the per-round ratios.
+  ({", ".join(COLUMNS)}) run one after the other for each pair, in rotating order. Every
+  round opens {POOL} new connections per database that take turns pair by pair (and first
+  prepare on {WARM_UP} unrecorded pairs), because on this machine one connection can be
+  faster than another for its whole life, which would otherwise pass for a difference
+  between the schemas. p50 and p99 are taken per round; tables show the median over rounds.
+  *ours ÷ floor* is the median of the per-round ratios.
 - **Writes**: see [Write costs](#write-costs).
 """
 

@@ -49,7 +49,8 @@ def writes_part(run: WriteRun, plots: str) -> str:
     return f"""
 ## Write costs
 
-Rows per second (median of {run.rounds} rounds after a warm-up round). In brackets the
+Rows per second (median of {run.rounds} rounds after a warm-up round; every round opens new
+connections). In brackets the
 change against *ours*: the median of the per-round ratios (variants run side by side in
 each round) and their range. Each variant is a copy of one database (this repository's
 migrations, with users and images loaded) with one part of `video_prompts` removed.

@@ -120,42 +120,58 @@ class WriteRun:
 
 
 def measure_writes(server_url: str, *, rounds: int, single_rows: int) -> WriteRun:
-    """Build the template and one copy per variant, then time ``rounds`` rounds (+1 warm-up)."""
+    """Build the template and one copy per variant, then time ``rounds`` rounds (+1 warm-up).
+
+    Every round opens new connections: a connection's speed on a small shared machine
+    depends on where its server process runs, and that should not pass for a variant's.
+    """
     users = USERS_PER_ROUND * (rounds + 1) + SINGLE_USERS
     _build_template(server_url, users)
-    conns = {}
+    urls = {}
     try:
         for variant in VARIANTS:
-            url = recreate_database(server_url, f"{TEMPLATE}_{variant.name}", template=TEMPLATE)
-            conns[variant.name] = connect(url)
-            for change in variant.changes:
-                conns[variant.name].execute(change)
+            urls[variant.name] = recreate_database(
+                server_url, f"{TEMPLATE}_{variant.name}", template=TEMPLATE
+            )
+            with connect(urls[variant.name]) as conn:
+                for change in variant.changes:
+                    conn.execute(change)
         run = WriteRun(
             rounds, single_rows, {v.name: {op: [] for op in OPERATIONS} for v in VARIANTS}
         )
-        run.definition = _definition(conns["ours"])
+        with connect(urls["ours"]) as conn:
+            run.definition = _definition(conn)
         for number in range(rounds + 1):
-            first = SINGLE_USERS + number * USERS_PER_ROUND
-            images = [
-                image_id(user, index)
-                for user in range(first, first + USERS_PER_ROUND)
-                for index in range(IMAGES_PER_USER)
-            ]
-            rotation = VARIANTS[number % len(VARIANTS) :] + VARIANTS[: number % len(VARIANTS)]
-            rates = {"insert_single": _insert_single(conns, rotation, single_rows)}
-            for operation, measure in _BULK.items():
-                rates[operation] = {v.name: measure(conns[v.name], v, images) for v in rotation}
+            rates = _round(urls, number, single_rows)
             if number > 0:
                 for operation, by_variant in rates.items():
                     for name, rate in by_variant.items():
                         run.rates[name][operation].append(rate)
     finally:
-        for conn in conns.values():
-            conn.close()
         for variant in VARIANTS:
             drop_database(server_url, f"{TEMPLATE}_{variant.name}")
         drop_database(server_url, TEMPLATE)
     return run
+
+
+def _round(urls: dict[str, str], number: int, single_rows: int) -> dict[str, dict[str, float]]:
+    """Rows per second of every operation and variant in round ``number``."""
+    first = SINGLE_USERS + number * USERS_PER_ROUND
+    images = [
+        image_id(user, index)
+        for user in range(first, first + USERS_PER_ROUND)
+        for index in range(IMAGES_PER_USER)
+    ]
+    rotation = VARIANTS[number % len(VARIANTS) :] + VARIANTS[: number % len(VARIANTS)]
+    conns = {name: connect(url) for name, url in urls.items()}
+    try:
+        rates = {"insert_single": _insert_single(conns, rotation, single_rows)}
+        for operation, measure in _BULK.items():
+            rates[operation] = {v.name: measure(conns[v.name], v, images) for v in rotation}
+    finally:
+        for conn in conns.values():
+            conn.close()
+    return rates
 
 
 def _build_template(server_url: str, users: int) -> None:
