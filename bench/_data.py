@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from bench._server import Conn
 
 REPO = Path(__file__).resolve().parents[1]
+# The plan's SQL exactly as the seed specifies it: the one copy, shared with the tests of
+# verify and db lint.
+PLAN_ORIGINAL = REPO / "tests" / "fixtures" / "plan_original.sql"
 SCHEMAS = ("ours", "plan", "floor")
 PROMPTS_PER_USER = 100
 IMAGES_PER_USER = 10
@@ -94,7 +97,7 @@ def create_data_set(server_url: str) -> DataSet:
                 push(conn, migrations)
             else:
                 push(conn, [m for m in migrations if m.name == IMAGE_TABLES_MIGRATION])
-                conn.execute(_sql.text("plan.sql").encode())
+                conn.execute(PLAN_ORIGINAL.read_bytes())
     return DataSet(server_url, urls)
 
 

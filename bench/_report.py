@@ -208,9 +208,9 @@ def _method(scale: ScaleResult) -> str:
 - **Schemas**, loaded with the same rows on the same server:
   - **ours**: this repository's migrations, as `vidprompt db push` applies them;
   - **plan**: the app's image tables plus the plan's original SQL
-    ([bench/sql/plan.sql](../bench/sql/plan.sql)): policies call `auth.uid()` directly and
-    apply to every role, a plain `image_id` foreign key, indexes `(image_id)`, `(user_id)`,
-    `(image_id, created_at)`;
+    ([tests/fixtures/plan_original.sql](../tests/fixtures/plan_original.sql)):
+    policies call `auth.uid()` directly and apply to every role, a plain `image_id`
+    foreign key, indexes `(image_id)`, `(user_id)`, `(image_id, created_at)`;
   - **floor**: a file-level copy of *ours* with row-level security disabled; its queries
     add `where user_id = $1` themselves. Nothing with RLS can be faster.
 - **Queries**, as a signed-in user: each runs in a transaction that first sets `role` and
