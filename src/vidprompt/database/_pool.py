@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
 
 _APPLICATION_NAME = "vidprompt"
+# A failed probe that took this long (an unreachable host) is not repeated for as long again.
+_SLOW_PROBE_S = 1.0
 
 
 class Database:
@@ -158,7 +160,10 @@ class Database:
             conn = await AsyncConnection.connect(self.url, connect_timeout=timeout, **self._kwargs)
         except psycopg.OperationalError as exc:
             now = monotonic()
-            self._probe_again_at, self._probe_error = now + (now - started), exc
+            # Only a slow failure is remembered: a refusal or a "starting up" answer comes
+            # fast and must not be replayed to the first caller after the server is ready.
+            if now - started >= _SLOW_PROBE_S:
+                self._probe_again_at, self._probe_error = now + (now - started), exc
             raise
         await conn.close()
 
