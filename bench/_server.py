@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import platform
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,3 +101,21 @@ def drop_database(server_url: str, dbname: str) -> None:
         conn.execute(
             sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname))
         )
+
+
+def server_version(url: str) -> str:
+    """The server's ``server_version``, for a report's heading."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("show server_version").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def describe_client(*, with_load: bool = False) -> str:
+    """Cores and client versions (and the load average: other work skews every number)."""
+    text = (
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, psycopg {psycopg.__version__}"
+    )
+    if with_load:
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        text += f", load after the run {load}"
+    return text

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import secrets
 import socket
 import subprocess
@@ -31,7 +30,13 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench._server import bench_server, drop_database, recreate_database
+from bench._server import (
+    bench_server,
+    describe_client,
+    drop_database,
+    recreate_database,
+    server_version,
+)
 from bench._stats import percentile
 from vidprompt.auth import AuthUser, access_token_claims, sign_access_token
 from vidprompt.config import Settings
@@ -262,9 +267,7 @@ def run_all(
     secret = secrets.token_urlsafe(48)
     with bench_server(db_url, bin_dir=bin_dir) as server_url:
         url, targets = prepare(server_url, secret)
-        with psycopg.connect(url) as conn:
-            row = conn.execute("show server_version").fetchone()
-        version = str(row[0]) if row else "unknown"
+        version = server_version(url)
         api_url = psycopg.conninfo.make_conninfo(url, user="authenticator") if not db_url else url
         server = start_server(api_url, secret)
         try:
@@ -305,19 +308,14 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _machine() -> str:
-    """The machine, and how busy it was (other work on the cores skews every number)."""
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load after the run {load}"
-
-
 def report_section(db_url: str | None) -> tuple[str, str]:
     """The report's section (markdown) and its one-line headline."""
     rows, version = run_all(db_url, bin_dir=None, requests=2000, seconds=15.0)
     busiest = rows[-1]
     markdown = (
-        f"PostgreSQL {version}, {_machine()}. `GET /images/{{id}}/variants` ({VARIANTS_PER_IMAGE}"
-        f" variants) with valid tokens of {USERS} users; the store column is the same call "
+        f"PostgreSQL {version}, {describe_client(with_load=True)}. "
+        f"`GET /images/{{id}}/variants` ({VARIANTS_PER_IMAGE} variants) with valid tokens of "
+        f"{USERS} users; the store column is the same call "
         "without HTTP. Command: `uv run python -m bench.api`.\n\n" + table(rows)
     )
     return markdown, (
@@ -336,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, version = run_all(
         args.db_url, bin_dir=args.pg, requests=args.requests, seconds=args.seconds
     )
-    print(f"\nPostgreSQL {version}, {_machine()}\n")
+    print(f"\nPostgreSQL {version}, {describe_client(with_load=True)}\n")
     print(table(rows))
     return 0 if all(row.http.errors == row.store.errors == 0 for row in rows) else 1
 

@@ -26,8 +26,6 @@ import dataclasses
 import itertools
 import json
 import multiprocessing
-import os
-import platform
 import queue
 import random
 import socket
@@ -46,7 +44,13 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from bench._server import bench_server, drop_database, recreate_database
+from bench._server import (
+    bench_server,
+    describe_client,
+    drop_database,
+    recreate_database,
+    server_version,
+)
 from vidprompt.config import Settings
 from vidprompt.database import APPLY_SCOPE, install_supabase_layer
 from vidprompt.database._transaction import scoped_transaction
@@ -530,7 +534,7 @@ def run_all(
     with bench_server(db_url, bin_dir=bin_dir) as server_url:
         try:
             small = prepare_database(server_url, THROUGHPUT_DATABASE)
-            version = _server_version(small)
+            version = server_version(small)
             say(f"PostgreSQL {version}; {seconds:g} s per measurement")
             load(small, users=200, images_per_user=5, prompts_per_image=3)
             pairs = sample(small, 1000)
@@ -623,8 +627,9 @@ def report_section(db_url: str | None) -> tuple[str, str]:
     """The report's section (markdown) and its one-line headline."""
     results = run_all(db_url)
     intro = (
-        f"PostgreSQL {results.version}, {_machine()}. The store (a user scope, RLS, pydantic "
-        "rows) against raw psycopg running the same SQL unscoped as the superuser; see "
+        f"PostgreSQL {results.version}, {describe_client()}. "
+        "The store (a user scope, RLS, pydantic rows) against raw psycopg running the same SQL "
+        "unscoped as the superuser; see "
         "[the store's docs](store.md#benchmark). Command: `uv run python -m bench.store`.\n\n"
     )
     return intro + render(results), headline(results)
@@ -652,24 +657,12 @@ def main(argv: list[str] | None = None) -> int:
         images=args.images,
         prompts_per_image=args.prompts_per_image,
     )
-    print(f"PostgreSQL {results.version}, {_machine()}\n")
+    print(f"PostgreSQL {results.version}, {describe_client()}\n")
     print(render(results, heading="##"))
     print(f"\n{headline(results)}")
     if args.json:
         args.json.write_text(json.dumps(dataclasses.asdict(results), indent=2))
     return 0
-
-
-def _server_version(url: str) -> str:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("show server_version").fetchone()
-    return str(row[0]) if row else "?"
-
-
-def _machine() -> str:
-    return (
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, psycopg {psycopg.__version__}"
-    )
 
 
 if __name__ == "__main__":

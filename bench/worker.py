@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import platform
 import signal
 import sys
 import time
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import sql
 
-from bench._server import bench_server, database_url
+from bench._server import bench_server, database_url, describe_client, server_version
 from vidprompt.config import Settings
 from vidprompt.database import install_supabase_layer
 from vidprompt.generation import (
@@ -247,7 +246,7 @@ def run_all(
     runs: list[Run] = []
     with bench_server(db_url, bin_dir=bin_dir) as server_url:
         url = prepare(server_url)
-        version = _server_version(url)
+        version = server_version(url)
         for workers, concurrency in configurations:
             say(f"  {workers} worker(s) x {concurrency} slots ...")
             runs.append(measure(url, workers, concurrency, latency_s, seconds))
@@ -263,7 +262,7 @@ def report_section(db_url: str | None) -> tuple[str, str]:
     runs, version = run_all(db_url, bin_dir=None, latency_s=0.1, seconds=5.0)
     headline = next(run for run in runs if (run.workers, run.concurrency) == HEADLINE)
     markdown = (
-        f"PostgreSQL {version}, {_machine()}. Stand-in provider with a fixed latency; each "
+        f"PostgreSQL {version}, {describe_client()}. Stand-in provider with a fixed latency; each "
         "worker a process of its own. Command: `uv run python -m bench.worker`.\n\n" + table(runs)
     )
     return markdown, (
@@ -294,19 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds,
         configurations=configurations,
     )
-    print(f"\nPostgreSQL {version}, {_machine()}\n")
+    print(f"\nPostgreSQL {version}, {describe_client()}\n")
     print(table(runs))
     return 0 if all(run.ratio >= 0.8 for run in runs) else 1
-
-
-def _server_version(url: str) -> str:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("show server_version").fetchone()
-    return str(row[0]) if row else "?"
-
-
-def _machine() -> str:
-    return f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":
