@@ -250,7 +250,7 @@ def _history(conn: psycopg.Connection[Any], workdir: Path) -> Iterator[Check]:
 
 
 def _types(catalog: Catalog, workdir: Path) -> Iterator[Check]:
-    for generated in generated_files(catalog):
+    for generated in generated_files(catalog, workdir=workdir):
         exists = (workdir / generated.path).exists()
         if not exists and generated.path.suffix == ".py":
             continue  # a project without the Python module does not need it
