@@ -50,7 +50,11 @@ def reads_user_keys(settings: Settings) -> bool:
 
 
 class KeyCipher:
-    """Encrypts users' API keys in one format and decrypts both."""
+    """Encrypts users' API keys in one format and decrypts both.
+
+    A reader (the worker) needs only the secrets of the formats it finds; writing needs the
+    secret of the configured format, and having no secret at all is a configuration error.
+    """
 
     def __init__(
         self,
@@ -59,9 +63,11 @@ class KeyCipher:
         app_secret: str | None = None,
         writes: KeyFormat = "vidprompt",
     ) -> None:
-        self._own = _server_aead(server_key) if server_key or writes == "vidprompt" else None
-        self._app = _app_aead(app_secret) if app_secret or writes == "app" else None
+        self._own = _server_aead(server_key) if server_key else None
+        self._app = _app_aead(app_secret) if app_secret else None
         self._writes = writes
+        if self._own is None and self._app is None:
+            self._writer()  # raises: there is no secret at all
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KeyCipher:
@@ -72,15 +78,20 @@ class KeyCipher:
         )
 
     def encrypt(self, api_key: str, user_id: uuid.UUID) -> str:
+        """``api_key`` sealed in the configured format (its secret is needed only here)."""
+        writer = self._writer()
         nonce = os.urandom(_NONCE_BYTES)
         if self._writes == "app":
-            assert self._app is not None
-            sealed = self._app.encrypt(nonce, api_key.encode(), None)
+            sealed = writer.encrypt(nonce, api_key.encode(), None)
             tag, ciphertext = sealed[-_TAG_BYTES:], sealed[:-_TAG_BYTES]
             return f"{nonce.hex()}:{tag.hex()}:{ciphertext.hex()}"
-        assert self._own is not None
-        sealed = self._own.encrypt(nonce, api_key.encode(), user_id.bytes)
+        sealed = writer.encrypt(nonce, api_key.encode(), user_id.bytes)
         return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def _writer(self) -> AESGCM:
+        if self._writes == "app":
+            return self._app or _app_aead(None)
+        return self._own or _server_aead(None)
 
     def decrypt(self, stored: str, user_id: uuid.UUID) -> str:
         """The plaintext key; a value that does not decrypt says why, and is no crash."""

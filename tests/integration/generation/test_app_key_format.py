@@ -96,3 +96,12 @@ def test_an_undecryptable_key_names_the_format_problem(
 def test_a_malformed_app_secret_is_a_config_error(secret: str) -> None:
     with pytest.raises(ConfigError, match="64 hex characters"):
         KeyCipher(None, app_secret=secret, writes="app")
+
+
+def test_a_reader_needs_only_the_apps_secret_and_writing_needs_the_configured_one() -> None:
+    reader = KeyCipher(None, app_secret=SECRET)  # writes vidprompt's format by default
+    assert reader.decrypt(app_encrypt("kk"), ALICE) == "kk"
+    with pytest.raises(ConfigError, match="server encryption key"):
+        reader.encrypt("kk", ALICE)
+    with pytest.raises(ConfigError, match="64 hex characters"):
+        KeyCipher(new_server_key(), writes="app").encrypt("kk", ALICE)
