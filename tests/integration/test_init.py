@@ -14,6 +14,7 @@ from tests.fixtures.databases import push_project
 from tests.fixtures.existing_app import NEWEST_APP_VERSION, existing_app_project
 from vidprompt.adopt import ProjectNotReady, init_project
 from vidprompt.migrations import MIGRATIONS_DIR
+from vidprompt.schema import verify
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,6 +145,10 @@ def test_the_apps_own_updated_at_function_is_neither_used_nor_replaced(
         " and not t.tgisinternal and p.proname like '%updated_at%'",
     )
     assert triggers == [("vidprompt_update_updated_at_column",)]
+    with psycopg.connect(layer_url, autocommit=True) as conn:
+        checks = {check.name: check.passed for check in verify(conn, project)}
+    assert checks["updated_at trigger"]
+    assert checks["trigger function pins search_path"]  # vidprompt's; the app's is not its care
 
 
 def test_a_duplicate_image_id_stops_the_key_migration_and_changes_nothing(
