@@ -55,7 +55,8 @@ def test_a_hosted_file_stays_hosted_and_shows_only_the_schema_change(
     write_files(tmp_path, generated_files(catalog, python_path=None, workdir=tmp_path))
     after = (tmp_path / TYPESCRIPT_PATH).read_text()
     diff = [d for d in difflib.ndiff(app_file.splitlines(), after.splitlines()) if d[0] in "+-"]
-    assert diff and all("note" in line for line in diff)
+    assert diff
+    assert all("note" in line for line in diff)
 
 
 def test_a_local_file_stays_local(schema_url: str, tmp_path: Path) -> None:
