@@ -12,4 +12,7 @@ begin
 end;
 $$;
 
+-- A plain constraint, not CREATE INDEX CONCURRENTLY: `supabase db push` runs each file in one
+-- transaction, where CONCURRENTLY fails. Building the index holds a lock that blocks writes
+-- to images for one pass over the table; on a large table, push at a quiet time.
 alter table public.images add constraint images_id_user_id_key unique (id, user_id);
