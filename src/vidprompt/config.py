@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -53,6 +55,16 @@ class Settings(BaseSettings):
     gemini_model: str = Field(default="gemini-2.5-flash")
     encryption_key: str | None = Field(
         default=None, description="Server key that encrypts users' stored Gemini API keys."
+    )
+    encryption_secret: str | None = Field(
+        default=None,
+        validation_alias="ENCRYPTION_SECRET",
+        description="The app's own key secret (64 hex characters): reads the keys it stored.",
+    )
+    key_format: Literal["vidprompt", "app"] = Field(
+        default="vidprompt",
+        description="The form vidprompt stores users' keys in: its own (v1.…, needs "
+        "VIDPROMPT_ENCRYPTION_KEY) or the app's iv:tag:ciphertext (needs ENCRYPTION_SECRET).",
     )
     supabase_url: str | None = Field(default=None, validation_alias="SUPABASE_URL")
     supabase_service_key: str | None = Field(

@@ -65,7 +65,7 @@ create unique index video_prompts_one_primary_per_image
 
 -- Departure: search_path is pinned (empty), so the function cannot be redirected to
 -- objects of a schema a caller controls; now() resolves in pg_catalog regardless.
-create or replace function public.update_updated_at_column()
+create function public.update_updated_at_column()
 returns trigger
 language plpgsql
 set search_path = ''
@@ -75,6 +75,7 @@ begin
   return new;
 end;
 $$;
+revoke all on function public.update_updated_at_column() from public, anon, authenticated;
 
 create trigger update_video_prompts_updated_at
   before update on public.video_prompts
@@ -106,4 +107,3 @@ create policy "Users can delete own video prompts"
 revoke all on table public.video_prompts from anon, authenticated;
 grant select, insert, update, delete on table public.video_prompts to authenticated;
 grant all on table public.video_prompts to service_role;
-revoke all on function public.update_updated_at_column() from public, anon, authenticated;

@@ -6,10 +6,13 @@ create table public.profiles (
   id uuid primary key references auth.users (id) on delete cascade,
   full_name text,
   avatar_url text,
-  -- The user's Gemini API key, encrypted by vidprompt with a server key (AES-256-GCM, bound
-  -- to the user's id) before it is stored. The check refuses anything that is not in that
-  -- form, so a plaintext key written by some other client is never kept at rest.
-  gemini_api_key text check (gemini_api_key like 'v1.%'),
+  -- The user's Gemini API key, encrypted before it is stored: vidprompt's own form (AES-256-GCM
+  -- with a server key, bound to the user's id) or the app's iv:tag:ciphertext hex. The check
+  -- refuses anything else, so a plaintext key written by some other client is never kept.
+  gemini_api_key text check (
+    gemini_api_key like 'v1.%'
+    or gemini_api_key ~ '^[0-9a-fA-F]{24}:[0-9a-fA-F]{32}:[0-9a-fA-F]+$'
+  ),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from vidprompt.cli import auth, db, demo, lint, migration, serve, types, verify, worker
+from vidprompt.cli import auth, db, demo, init, lint, migration, serve, types, verify, worker
 from vidprompt.cli._common import err_console
 from vidprompt.errors import VidpromptError
 
@@ -28,6 +28,7 @@ app.add_typer(types.app, name="types")
 app.command("verify")(verify.verify)
 app.command("worker")(worker.worker)
 app.command("demo")(demo.demo)
+app.command("init")(init.init)
 db.app.command("lint")(lint.lint)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,10 +13,11 @@ from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.text import Text
 
+from vidprompt.adopt import write_example
 from vidprompt.cli._common import Workdir, console
 from vidprompt.config import load_settings
 from vidprompt.database import Scope, connect, local_server, start_local
-from vidprompt.errors import ConfigError, VidpromptError
+from vidprompt.errors import VidpromptError
 from vidprompt.generation import (
     BUCKET,
     ProviderChoice,
@@ -31,7 +33,7 @@ from vidprompt.generation._demo import (
     ensure_demo_user,
 )
 from vidprompt.generation._objects import image_traces, remove_object
-from vidprompt.migrations import discover, push
+from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, discover, push
 from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store
 
 if TYPE_CHECKING:
@@ -52,7 +54,9 @@ _WAIT_S = 600.0
 def demo(workdir: Workdir = Path()) -> None:
     """Show the whole job on the local database: one image becomes three video prompts.
 
-    Starts the local database (created on first use, no Docker), pushes supabase/migrations,
+    Starts the local database (created on first use, no Docker), pushes supabase/migrations
+    (in a folder without one: vidprompt's example project, in a temporary folder removed
+    afterwards, database included),
     creates a demo user, a collection and an image (a sample PNG in local storage),
     requests three variants with different camera styles and film effects, runs a worker
     until they are written, prints them, marks the second as primary, then deletes the image
@@ -62,11 +66,24 @@ def demo(workdir: Workdir = Path()) -> None:
     Example: vidprompt demo
     """
     migrations = discover(workdir).migrations
-    if not migrations:
-        raise ConfigError(
-            f"There is no supabase/migrations/ folder in {workdir}.",
-            hint="Run the demo in the vidprompt project folder, or pass --workdir.",
+    if migrations:
+        _demo(workdir, migrations)
+        return
+    # No project here: the packaged example project, in a folder that goes away afterwards.
+    with tempfile.TemporaryDirectory(prefix="vidprompt-demo-") as folder:
+        project = Path(folder)
+        write_example(project / MIGRATIONS_DIR)
+        console.print(
+            f"   (no supabase/migrations in {workdir}: using vidprompt's example project in a "
+            "temporary folder, removed afterwards)"
         )
+        try:
+            _demo(project, discover(project).migrations)
+        finally:
+            local_server(project).destroy()
+
+
+def _demo(workdir: Path, migrations: list[LocalMigration]) -> None:
     settings = load_settings()
     url = start_local(local_server(workdir))
     _step(1, f"Local database running: {url}")

@@ -31,7 +31,12 @@ TypescriptOut = Annotated[
     Path, typer.Option("--typescript-out", help="TypeScript file, relative to --workdir.")
 ]
 PythonOut = Annotated[
-    Path, typer.Option("--python-out", help="Python module, relative to --workdir.")
+    Path | None,
+    typer.Option(
+        "--python-out",
+        help=f"Python module, relative to --workdir (default: {PYTHON_PATH}, if the project "
+        "has one).",
+    ),
 ]
 
 
@@ -50,21 +55,30 @@ def update(
         "values (the default output is the Supabase CLI's, byte for byte).",
     ),
     typescript_out: TypescriptOut = TYPESCRIPT_PATH,
-    python_out: PythonOut = PYTHON_PATH,
+    python_out: PythonOut = None,
 ) -> None:
     """Regenerate types/database.types.ts and the Python row models from the live schema.
 
     The TypeScript file is what `supabase gen types typescript` writes, so a frontend can
     import either. The Python module has a Pydantic model per table and Insert/Update
-    TypedDicts, narrowed by the check constraints. Reads the catalog only.
+    TypedDicts, narrowed by the check constraints (written when the project has
+    src/vidprompt/db_types.py, or with --python-out). An existing TypeScript file keeps its
+    generator's style of the helper types (hosted `--project-id` or `--local`), so the diff
+    shows only schema changes. Reads the catalog only.
 
     Example: vidprompt types update --check
     """
     target = resolve_target(db_url, workdir)
     with connect(target.url) as conn:
         catalog = read_catalog(conn, schema or DEFAULT_SCHEMAS)
+    if python_out is None and (workdir / PYTHON_PATH).exists():
+        python_out = PYTHON_PATH
     files = generated_files(
-        catalog, narrow=narrow, typescript_path=typescript_out, python_path=python_out
+        catalog,
+        narrow=narrow,
+        typescript_path=typescript_out,
+        python_path=python_out,
+        workdir=workdir,
     )
     if check:
         stale = stale_files(workdir, files)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._gemini import GeminiProvider
-from vidprompt.generation._secrets import KeyCipher
+from vidprompt.generation._secrets import KeyCipher, reads_user_keys
 from vidprompt.generation._template import TemplateProvider
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class ProviderChoice:
     def __init__(self, settings: Settings, *, fixed: Provider | None = None) -> None:
         self._settings = settings
         self._fixed = fixed
-        self._cipher = KeyCipher(settings.encryption_key) if settings.encryption_key else None
+        self._cipher = KeyCipher.from_settings(settings) if reads_user_keys(settings) else None
         self._server = self._gemini(settings.gemini_api_key) if settings.gemini_api_key else None
         self._template = TemplateProvider()
         self._per_user: OrderedDict[tuple[uuid.UUID, str], GeminiProvider] = OrderedDict()
@@ -45,8 +45,9 @@ class ProviderChoice:
             return self._server or self._template
         if self._cipher is None:
             raise GenerationError(
-                ErrorCode.INVALID_API_KEY,
-                "Your Gemini API key cannot be used: the server has no encryption key set up.",
+                ErrorCode.UNREADABLE_API_KEY,
+                "Your stored Gemini API key cannot be decrypted: the server has neither "
+                "VIDPROMPT_ENCRYPTION_KEY nor ENCRYPTION_SECRET set up.",
             )
         cache_key = (user_id, stored_key)
         provider = self._per_user.get(cache_key)

@@ -10,6 +10,7 @@ from vidprompt.database import Scope
 from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import AuthError, QuotaExceeded
 from vidprompt.generation._queries import queries
+from vidprompt.generation._secrets import reads_user_keys
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
 from vidprompt.prompts import translate, vocabulary
 
@@ -47,7 +48,7 @@ async def enqueue_generation(
     """
     if scope.role != "authenticated" or scope.user_id is None:
         raise AuthError("Only a signed-in user can request a generation.", code="PGRST302")
-    user_key_model = settings.gemini_model if settings.encryption_key else None
+    user_key_model = settings.gemini_model if reads_user_keys(settings) else None
     params = {
         "user_id": scope.user_id,
         "image_id": image_id,

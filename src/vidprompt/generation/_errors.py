@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     TIMEOUT = "timeout"
     INVALID_API_KEY = "invalid_api_key"
+    UNREADABLE_API_KEY = "unreadable_api_key"
     INVALID_REQUEST = "invalid_request"
     BLOCKED = "blocked"
     EMPTY_OUTPUT = "empty_output"
@@ -39,6 +40,7 @@ _MESSAGES = {
     ErrorCode.PROVIDER_UNAVAILABLE: "The AI provider is unavailable right now.",
     ErrorCode.TIMEOUT: "The AI provider did not answer in time.",
     ErrorCode.INVALID_API_KEY: "The Gemini API key was refused; check the key in your profile.",
+    ErrorCode.UNREADABLE_API_KEY: "The stored Gemini API key cannot be decrypted.",
     ErrorCode.INVALID_REQUEST: "The AI provider refused the request.",
     ErrorCode.BLOCKED: "The AI provider blocked the request or its answer for safety reasons.",
     ErrorCode.EMPTY_OUTPUT: "The AI provider returned no text.",

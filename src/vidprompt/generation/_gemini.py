@@ -28,7 +28,11 @@ possibly an instruction saying what should happen. The choices are given with th
 labels of the app's interface; understand them, but always write in English.
 
 Write one prompt that
-- briefly describes what the image shows, so the video tool keeps the subject and setting;
+- describes the scene briefly, so the video tool keeps it: the person's pose, their \
+clothing, the environment and the mood;
+- never describes the person's physical appearance (face, hair, skin, eyes, body, age or \
+other features): the image already carries it, and words about it make video tools alter \
+how the person looks;
 - describes how the subject moves and how the camera moves;
 - turns the camera style into the camera's movement and framing;
 - turns each film effect into light, colour and mood;

@@ -1,4 +1,4 @@
-"""Saving a user's own Gemini API key in their profile, encrypted with the server key."""
+"""Saving a user's own Gemini API key in their profile, encrypted as the settings say."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ async def save_api_key(
         key = api_key.strip()
         if not key or len(key) > _MAX_KEY_CHARS or not key.isprintable():
             raise InvalidInput("That does not look like a Gemini API key.", field="gemini_api_key")
-        sealed = KeyCipher(settings.encryption_key).encrypt(key, scope.user_id)
+        sealed = KeyCipher.from_settings(settings).encrypt(key, scope.user_id)
     try:
         async with db.transaction(Scope.service()) as tx:
             await tx.queue(queries()["save_api_key"], {"user_id": scope.user_id, "sealed": sealed})

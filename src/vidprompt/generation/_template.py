@@ -3,30 +3,28 @@
 It is the default when no Gemini key is configured, so that vidprompt runs end to end with
 no account and no network. The same request always gives the same text, of 50 to 150
 words, and ``model_name`` is ``vidprompt-template-1`` so a stored row never passes for AI.
+
+Like the Gemini instruction, it describes the scene (motion, camera, light, mood) but never
+the person's physical appearance: the image carries that, and text describing it makes video
+models alter the person's look. So the image's metadata (often the prompt that generated the
+image, full of appearance) is not used either.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 MODEL_NAME = "vidprompt-template-1"
 
-_SUBJECT_WORDS = 15  # clip the image's description so every prompt stays within 150 words
-_INSTRUCTION_WORDS = 20
-_METADATA_KEYS = ("description", "subject", "prompt", "alt")
+_INSTRUCTION_WORDS = 20  # clip the instruction so every prompt stays within 150 words
 
 _CAMERA = {
     "cinematic": "The camera glides in a slow, cinematic arc with a shallow depth of field, "
     "framing the subject like the opening shot of a feature film.",
     "slow_motion": "Everything unfolds in graceful slow motion; the camera holds steady so "
-    "every small movement, strand of hair and fold of fabric can be seen.",
+    "every small movement and every fold of the clothing can be seen.",
     "zoom_in": "The camera slowly zooms in from a medium shot to a close-up, drawing the "
-    "viewer toward the subject's face and expression.",
+    "viewer closer to the subject and the moment.",
     "orbit": "The camera orbits smoothly around the subject in a half circle, revealing "
     "depth and the space around them while keeping them centred.",
     "dolly": "The camera dollies forward on a smooth track, steadily closing the distance "
@@ -46,6 +44,11 @@ _EFFECT = {
     "dreamy": "A dreamy haze with a soft bloom, pastel tones and floating light particles "
     "makes the scene feel like a memory.",
 }
+
+_OPENING = (
+    "The video begins on the original photo and keeps the person exactly as pictured, with "
+    "their pose, clothing, setting and composition unchanged."
+)
 
 _NO_EFFECT = "The light and colours stay true to the photograph, natural and realistic."
 
@@ -77,29 +80,13 @@ class TemplateProvider:
 def compose(request: PromptRequest) -> str:
     """The prompt for ``request``: scene, action, camera, light, closing."""
     sentences = [
-        _opening(request.image_metadata),
+        _OPENING,
         _action(request.instruction),
         _CAMERA[request.camera_style],
         *([_EFFECT[key] for key in request.film_effects] or [_NO_EFFECT]),
         _CLOSING,
     ]
     return " ".join(sentences)
-
-
-def _opening(metadata: Mapping[str, object]) -> str:
-    subject = next(
-        (value for key in _METADATA_KEYS if isinstance(value := metadata.get(key), str)), ""
-    )
-    subject = _clip(subject, _SUBJECT_WORDS)
-    if not subject:
-        return (
-            "The video begins on the original photo and keeps its subject, setting and "
-            "composition unchanged."
-        )
-    return (
-        f"The video begins on the original photo, showing {subject}, and keeps its setting "
-        "and composition unchanged."
-    )
 
 
 def _action(instruction: str | None) -> str:

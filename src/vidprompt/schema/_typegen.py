@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidprompt.schema._python import python_module
-from vidprompt.schema._typescript import typescript_module
+from vidprompt.schema._typescript import helper_style, typescript_module
 
 if TYPE_CHECKING:
     from vidprompt.schema._model import Catalog
@@ -28,11 +28,18 @@ def generated_files(
     narrow: bool = False,
     typescript_path: Path | None = TYPESCRIPT_PATH,
     python_path: Path | None = PYTHON_PATH,
+    workdir: Path | None = None,
 ) -> list[GeneratedFile]:
-    """The type files the catalog gives; a None path leaves that file out."""
+    """The type files the catalog gives; a None path leaves that file out.
+
+    With ``workdir``, an existing TypeScript file keeps its generator's style of the helper
+    types (see :func:`helper_style`), so a regeneration shows only real schema changes.
+    """
     files = []
     if typescript_path is not None:
-        files.append(GeneratedFile(typescript_path, typescript_module(catalog, narrow=narrow)))
+        existing = _read(workdir / typescript_path) if workdir is not None else None
+        module = typescript_module(catalog, narrow=narrow, helpers=helper_style(existing))
+        files.append(GeneratedFile(typescript_path, module))
     if python_path is not None:
         files.append(GeneratedFile(python_path, python_module(catalog)))
     return files

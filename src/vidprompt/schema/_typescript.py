@@ -10,12 +10,13 @@ of their values instead of ``string``; that output is ours, not the CLI's.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from vidprompt.schema._checks import narrowings
 from vidprompt.schema._collation import collation_key
@@ -47,17 +48,38 @@ _UNNAMED_ARGUMENT_TYPES = {"json", "jsonb", "text"}
 _NO_ARGUMENTS = "Record<PropertyKey, never>"
 
 
-def typescript_module(catalog: Catalog, *, narrow: bool = False) -> str:
-    """The file's text; the same catalog always gives the same bytes."""
+# The two ways generators format the helper types' conditional type parameters: the local
+# generator (@supabase/postgres-meta 0.99, `supabase gen types --local`) wraps each in
+# parentheses, the hosted one (`supabase gen types --project-id`) does not.
+HelperStyle = Literal["local", "hosted"]
+_HOSTED_PARAMETER = re.compile(r"^  \w+ extends \w+NameOrOptions extends \{$", re.MULTILINE)
+_OPENING_PARENTHESIS = re.compile(
+    r"^(  \w+ extends )\((\w+NameOrOptions extends \{)$", re.MULTILINE
+)
+_CLOSING_PARENTHESIS = re.compile(r"^(    : never)\)( = never,)$", re.MULTILINE)
+
+
+def typescript_module(
+    catalog: Catalog, *, narrow: bool = False, helpers: HelperStyle = "local"
+) -> str:
+    """The file's text; the same catalog (and style) always gives the same bytes."""
     writer = _Writer(catalog, narrow)
-    parts = [_JSON_TYPE, writer.database(), _helper_types(), writer.constants()]
+    parts = [_JSON_TYPE, writer.database(), _helper_types(helpers), writer.constants()]
     return "\n".join(parts) + "\n"
 
 
+def helper_style(existing: str | None) -> HelperStyle:
+    """The helper types' style of an existing file; a new file gets the local generator's."""
+    return "hosted" if existing and _HOSTED_PARAMETER.search(existing) else "local"
+
+
 @cache
-def _helper_types() -> str:
+def _helper_types(style: HelperStyle = "local") -> str:
     """The helper types after ``Database`` (for schema "public"): fixed text, verbatim."""
-    return resources.files("vidprompt.schema").joinpath("typescript_helpers.ts").read_text("utf-8")
+    text = resources.files("vidprompt.schema").joinpath("typescript_helpers.ts").read_text("utf-8")
+    if style == "hosted":
+        text = _CLOSING_PARENTHESIS.sub(r"\1\2", _OPENING_PARENTHESIS.sub(r"\1\2", text))
+    return text
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ COLUMNS: dict[str, tuple[str, bool, str | None]] = {
 STATUSES = ("completed", "draft", "failed", "pending")
 INDEXED = (("image_id",), ("user_id",), ("image_id", "created_at"))
 OWNER_CHECK = "( SELECT auth.uid() AS uid) = user_id"
+# The plan's trigger function, or vidprompt's own where a project has one of the plan's name.
+UPDATED_AT_FUNCTIONS = ("update_updated_at_column", "vidprompt_update_updated_at_column")
 
 
 def verify(conn: psycopg.Connection[Any], workdir: Path) -> list[Check]:
@@ -205,7 +207,7 @@ def _owner_only(policy: Any, command: str) -> bool:
 
 
 def _trigger(catalog: Catalog, table: Relation) -> Iterator[Check]:
-    triggers = [t for t in table.triggers if t.function.endswith(".update_updated_at_column")]
+    triggers = [t for t in table.triggers if t.function.split(".")[-1] in UPDATED_AT_FUNCTIONS]
     good = [
         t for t in triggers if t.timing == "BEFORE" and "UPDATE" in t.events and t.level == "ROW"
     ]
@@ -217,7 +219,8 @@ def _trigger(catalog: Catalog, table: Relation) -> Iterator[Check]:
         ", ".join(f"{t.name} ({t.timing} {'/'.join(t.events)} {t.level})" for t in triggers)
         or "none",
     )
-    functions = [f for f in catalog.functions if f.name == "update_updated_at_column"]
+    used = {t.function for t in good} or {f"public.{UPDATED_AT_FUNCTIONS[0]}"}
+    functions = [f for f in catalog.functions if f"{f.schema}.{f.name}" in used]
     pinned = bool(functions) and all(f.pins_search_path for f in functions)
     yield Check(
         "security",
@@ -250,7 +253,7 @@ def _history(conn: psycopg.Connection[Any], workdir: Path) -> Iterator[Check]:
 
 
 def _types(catalog: Catalog, workdir: Path) -> Iterator[Check]:
-    for generated in generated_files(catalog):
+    for generated in generated_files(catalog, workdir=workdir):
         exists = (workdir / generated.path).exists()
         if not exists and generated.path.suffix == ".py":
             continue  # a project without the Python module does not need it

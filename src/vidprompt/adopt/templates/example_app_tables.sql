@@ -1,0 +1,73 @@
+-- The app's image-generation tables (collections, images) as the video_prompts plan found
+-- them, with owner-only RLS written the hardened way the video_prompts migration explains.
+
+create table public.collections (
+  id uuid primary key default gen_random_uuid(),
+  created_at timestamptz not null default now(),
+  user_id uuid not null references auth.users (id) on delete cascade,
+  name text not null check (char_length(name) >= 1),
+  type text not null default 'Professional',
+  status text not null default 'pending',
+  prompt text,
+  quantity integer default 1,
+  updated_at timestamptz not null default now(),
+  -- Departure: target of images' composite foreign key, so that an image can only be
+  -- filed in a collection of its own owner.
+  constraint collections_id_user_id_key unique (id, user_id)
+);
+
+create index collections_user_id_idx on public.collections (user_id);
+
+create table public.images (
+  id uuid primary key default gen_random_uuid(),
+  created_at timestamptz not null default now(),
+  user_id uuid not null references auth.users (id) on delete cascade,
+  collection_id uuid,
+  url text not null,
+  storage_path text not null,
+  type text not null check (type in ('source', 'generated')),
+  metadata jsonb default '{}'::jsonb,
+  status text not null default 'pending',
+  -- Departure: target of video_prompts' composite ownership foreign key.
+  constraint images_id_user_id_key unique (id, user_id),
+  -- Departure: (collection_id, user_id) instead of collection_id alone. Foreign-key checks
+  -- bypass RLS, so a plain reference would let a user file an image in another user's
+  -- collection (and probe which collection ids exist).
+  constraint images_collection_id_user_id_fkey foreign key (collection_id, user_id)
+    references public.collections (id, user_id) on delete cascade
+);
+
+-- Keyset listing of a user's images, newest first; also covers the user_id foreign key.
+create index images_user_id_created_at_idx on public.images (user_id, created_at desc, id desc);
+-- Covers the collection foreign key, so deleting a collection finds its images by index.
+create index images_collection_id_user_id_idx on public.images (collection_id, user_id);
+
+alter table public.collections enable row level security;
+alter table public.images enable row level security;
+
+-- Policies apply to authenticated only (anon skips policy work entirely) and call
+-- (select auth.uid()) once per statement instead of once per row.
+create policy "Users can view own collections" on public.collections
+  for select to authenticated using ((select auth.uid()) = user_id);
+create policy "Users can insert own collections" on public.collections
+  for insert to authenticated with check ((select auth.uid()) = user_id);
+create policy "Users can update own collections" on public.collections
+  for update to authenticated
+  using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
+create policy "Users can delete own collections" on public.collections
+  for delete to authenticated using ((select auth.uid()) = user_id);
+
+create policy "Users can view own images" on public.images
+  for select to authenticated using ((select auth.uid()) = user_id);
+create policy "Users can insert own images" on public.images
+  for insert to authenticated with check ((select auth.uid()) = user_id);
+create policy "Users can update own images" on public.images
+  for update to authenticated
+  using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
+create policy "Users can delete own images" on public.images
+  for delete to authenticated using ((select auth.uid()) = user_id);
+
+-- Supabase's default privileges grant ALL to anon; these tables are for signed-in owners.
+revoke all on table public.collections, public.images from anon, authenticated;
+grant select, insert, update, delete on table public.collections, public.images to authenticated;
+grant all on table public.collections, public.images to service_role;
