@@ -139,6 +139,10 @@ def push_command(
 
 def _announce(migration: LocalMigration) -> None:
     console.print(f"Applying migration {migration.path.name}...")
+    if migration.has_bom:
+        err_console.print(
+            f"  note: {migration.path.name} starts with a UTF-8 byte order mark; it is ignored."
+        )
     if not migration.transactional:
         err_console.print(
             f"  note: {migration.path.name} holds a statement that cannot run in a transaction"

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, console
 from vidprompt.database import connect, resolve_target
-from vidprompt.migrations import State, compare, discover, new_migration, read_history
+from vidprompt.migrations import State, compare, discover, new_migration, read_history_for
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 
@@ -43,7 +43,7 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     local = discover(workdir).migrations
     target = resolve_target(db_url, workdir)
     with connect(target.url) as conn:
-        states = compare(local, read_history(conn))
+        states = compare(local, read_history_for(conn, local))
     table = Table("Local", "Remote", "Name", "State")
     for item in states:
         table.add_row(
