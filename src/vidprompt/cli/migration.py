@@ -36,7 +36,9 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     """Show local migration files beside the database's history, with drift.
 
     States: applied, pending, missing locally (applied but no file), edited after push
-    (the file's statements differ from those applied).
+    (the file's statements differ from those applied). Exits 1 on drift, when versions
+    are missing locally or files were edited after push (a push would refuse); pending
+    files alone exit 0, since pushing them is what `db push` is for.
 
     Example: vidprompt migration list --db-url "$SUPABASE_DB_URL"
     """

@@ -69,8 +69,8 @@ def read_sql(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         offset = exc.start + len(raw) - len(data)  # counted in the file as it is on disk
         raise MigrationFileError(
-            f"{path.name}, line {line}: byte {offset} (0x{data[exc.start]:02x}) is not valid "
-            "UTF-8.",
+            f"{path.name}, line {line}: the byte at offset {offset} "
+            f"(0x{data[exc.start]:02x}) is not valid UTF-8.",
             hint="Save the file as UTF-8 (PostgreSQL and the Supabase CLI read it as UTF-8). "
             "Nothing was pushed.",
         ) from exc

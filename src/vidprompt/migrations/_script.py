@@ -14,7 +14,12 @@ import pglast
 from pglast import ast, enums, visitors
 
 from vidprompt.errors import MigrationFileError
-from vidprompt.migrations._split import Located, non_transactional, split_located
+from vidprompt.migrations._split import (
+    Located,
+    copy_refused,
+    non_transactional,
+    split_located,
+)
 
 _TX = enums.TransactionStmtKind
 
@@ -162,17 +167,7 @@ def _refuse_client_side(steps: list[Step], source: str) -> None:
     for step in steps:
         node = step.node
         if isinstance(node, ast.CopyStmt) and node.filename is None and not node.is_program:
-            direction = "FROM STDIN" if node.is_from else "TO STDOUT"
-            raise MigrationFileError(
-                f"{source}, line {step.line}: COPY ... {direction} needs psql's data stream, "
-                "which a migration does not have.",
-                hint=(
-                    "Write the rows as INSERT ... VALUES (or put them in supabase/seed.sql)."
-                    if node.is_from
-                    else "Remove it: a migration has no output."
-                )
-                + " Nothing was pushed.",
-            )
+            raise copy_refused(source, step.line, from_stdin=bool(node.is_from))
 
 
 def _refuse_new_enum_value_use(body: list[Step], source: str) -> None:

@@ -43,6 +43,9 @@ def split_located(sql: str, *, source: str) -> list[Located]:
                 "its own instead of \\i, literal values instead of \\set variables. "
                 "Nothing was pushed.",
             ) from exc
+        copy_line = _copy_from_stdin_before(sql, line)
+        if copy_line is not None:  # the rows pg_dump writes after COPY ... FROM stdin
+            raise copy_refused(source, copy_line, from_stdin=True) from exc
         raise MigrationFileError(
             f"{source}: {message} (line {line}, column {column})\n{_excerpt(sql, line, column)}",
             hint="Fix the SQL in that file; nothing was pushed.",
@@ -53,6 +56,34 @@ def split_located(sql: str, *, source: str) -> list[Located]:
         start = piece.start + (len(text) - len(text.lstrip()))
         located.append(Located(text.strip(), sql.count("\n", 0, start) + 1))
     return located
+
+
+def copy_refused(source: str, line: int, *, from_stdin: bool) -> MigrationFileError:
+    """The refusal of ``COPY ... FROM STDIN`` / ``TO STDOUT``: psql's data stream."""
+    direction = "FROM STDIN" if from_stdin else "TO STDOUT"
+    instead = (
+        "Write the rows as INSERT ... VALUES (or put them in supabase/seed.sql)."
+        if from_stdin
+        else "Remove it: a migration has no output."
+    )
+    return MigrationFileError(
+        f"{source}, line {line}: COPY ... {direction} needs psql's data stream, which a "
+        "migration does not have.",
+        hint=f"{instead} Nothing was pushed.",
+    )
+
+
+def _copy_from_stdin_before(sql: str, line: int) -> int | None:
+    """The line of a ``COPY ... FROM STDIN`` that is the last statement before ``line``."""
+    before = "".join(sql.splitlines(keepends=True)[: line - 1])
+    try:
+        pieces = list(pglast.split(before, only_slices=True))
+        last = pglast.parse_sql(before[pieces[-1]])[0].stmt if pieces else None
+    except parser.ParseError:
+        return None
+    if isinstance(last, ast.CopyStmt) and last.is_from and last.filename is None:
+        return before.count("\n", 0, pieces[-1].start) + 1
+    return None
 
 
 def needs_own_transaction(statement: str) -> bool:

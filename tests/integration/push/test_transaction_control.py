@@ -124,9 +124,7 @@ def test_begin_options_are_honoured(bare_url: str, tmp_path: Path) -> None:
 def test_a_shape_that_cannot_be_atomic_is_refused_before_anything_runs(
     bare_url: str, tmp_path: Path, sql: str, line: int, advice: str
 ) -> None:
-    workdir = project(
-        tmp_path, {"1_first.sql": "create table t (x int);", "2_shape.sql": sql}
-    )
+    workdir = project(tmp_path, {"1_first.sql": "create table t (x int);", "2_shape.sql": sql})
     result = cli_push(bare_url, workdir)
     assert result.returncode == 1
     message = said(result)
@@ -162,7 +160,10 @@ def test_a_new_enum_value_used_in_the_same_file_is_refused(bare_url: str, tmp_pa
     # the value alone is fine inside a transaction; its use belongs to the next file
     project(
         tmp_path,
-        {"2_add.sql": "alter type mood add value 'sad';", "3_use.sql": "insert into m values ('sad');"},
+        {
+            "2_add.sql": "alter type mood add value 'sad';",
+            "3_use.sql": "insert into m values ('sad');",
+        },
     )
     result = cli_push(bare_url, workdir)
     assert result.returncode == 0, said(result)
