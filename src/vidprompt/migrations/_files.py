@@ -30,8 +30,7 @@ class LocalMigration:
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the file's bytes: equal fingerprints need no re-splitting."""
-        with self.path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     @cached_property
     def has_bom(self) -> bool:
@@ -89,7 +88,7 @@ def discover(workdir: Path) -> LocalMigrations:
     if not directory.is_dir():
         return LocalMigrations([], [])
     migrations, skipped = [], []
-    for path in sorted(directory.iterdir()):
+    for path in sorted(directory.iterdir(), key=lambda path: path.name):
         match = FILE_NAME.match(path.name)
         if path.is_file() and match:
             migrations.append(LocalMigration(match.group(1), match.group(2), path))
