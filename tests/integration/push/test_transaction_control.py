@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -213,3 +215,43 @@ def test_five_concurrent_pushes_of_a_wrapped_file_apply_it_once(
     assert not any("Traceback" in err for _, err in outputs)
     assert query(bare_url, "select x from w") == [(1,)]
     assert history(bare_url) == [("1", "wrapped")]
+
+
+def test_a_push_killed_mid_file_leaves_nothing_and_the_next_push_applies_it(
+    bare_url: str, tmp_path: Path
+) -> None:
+    query(bare_url, "create table hold (x int); insert into hold values (1)")
+    workdir = project(
+        tmp_path,
+        {
+            "1_slow.sql": "create table a (x int);\n"
+            "select pg_sleep(60) from hold;\ncreate table b ();"
+        },
+    )
+    push = spawn_push(bare_url, workdir)
+    backend = _wait_for(bare_url, "select pg_sleep(60)%")
+    push.send_signal(signal.SIGKILL)
+    push.wait(timeout=30)
+    query(bare_url, f"select pg_terminate_backend({backend})")
+    assert tables(bare_url) == {"hold"}
+    assert history(bare_url) == []
+    query(bare_url, "delete from hold")
+    result = cli_push(bare_url, workdir)
+    assert result.returncode == 0, said(result)
+    assert tables(bare_url) == {"hold", "a", "b"}
+    assert history(bare_url) == [("1", "slow")]
+
+
+def _wait_for(url: str, pattern: str) -> int:
+    """The pid of the backend running a statement like ``pattern``."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        rows = query(
+            url,
+            "select pid from pg_stat_activity where query like"
+            f" '{pattern}' and pid <> pg_backend_pid()",
+        )
+        if rows:
+            return int(str(rows[0][0]))
+        time.sleep(0.1)
+    raise AssertionError(f"no backend ran {pattern!r}")
