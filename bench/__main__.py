@@ -1,8 +1,8 @@
 """``python -m bench``: the full benchmark report, or one part of it.
 
-Without a command it measures everything (scale, store, API, worker) and writes
-``docs/benchmarks.md`` with its plots; ``scale``, ``store``, ``api`` and ``worker`` run one
-part; ``report`` renders the page again from the saved results.
+Without a command it measures everything (scale, store, API, worker, push) and writes
+``docs/benchmarks.md`` with its plots; ``scale``, ``store``, ``api``, ``worker`` and ``push``
+run one part; ``report`` renders the page again from the saved results.
 """
 
 from __future__ import annotations
@@ -159,6 +159,15 @@ def worker(db_url: DbUrl = None) -> None:
     Example: uv run python -m bench worker
     """
     _subsystem("worker", db_url)
+
+
+@app.command("push")
+def push_command(db_url: DbUrl = None) -> None:
+    """A no-op db push on 1,000 files / 50 MB of history against one small file.
+
+    Example: uv run python -m bench push
+    """
+    _subsystem("push", db_url)
 
 
 def _now() -> str:

@@ -1,6 +1,7 @@
-"""The other subsystems' benchmarks (store, API, worker), gathered into report sections.
+"""The other subsystems' benchmarks (store, API, worker, push), gathered into report sections.
 
-Each lives in its own module (``bench/store.py``, ``bench/api.py``, ``bench/worker.py``),
+Each lives in its own module (``bench/store.py``, ``bench/api.py``, ``bench/worker.py``,
+``bench/push.py``),
 owned by its subsystem, and exposes ``report_section(db_url) -> (markdown, headline)``:
 the section's body and one line for the summary. A module missing from the checkout,
 without that function, or failing, becomes a section saying so, so the report never
@@ -23,6 +24,7 @@ SUBSYSTEMS = {
     "store": "Store against raw psycopg",
     "api": "HTTP API under load",
     "worker": "Generation queue throughput",
+    "push": "No-op db push on a long history",
 }
 
 

@@ -84,7 +84,7 @@ def reset(workdir: Workdir = Path()) -> None:
     server = local_server(workdir)
     local = discover(workdir).migrations
     for migration in local:
-        _ = migration.statements  # refuse a broken file before wiping anything
+        _ = migration.script  # refuse a broken file before wiping anything
     server.stop()
     shutil.rmtree(server.data_dir, ignore_errors=True)
     url = start_local(server)
@@ -109,6 +109,11 @@ def push_command(
     ),
 ) -> None:
     """Apply the pending files of supabase/migrations/, each in its own transaction.
+
+    A file wrapped in its own BEGIN ... COMMIT runs as that transaction; a file holding a
+    statement that cannot run in one (CREATE INDEX CONCURRENTLY) runs statement by
+    statement. Every pending file is checked first: a shape that cannot be atomic,
+    COPY FROM STDIN or a psql meta-command is refused, naming the line.
 
     Compatible with the Supabase CLI's history (supabase_migrations.schema_migrations),
     so either tool can push the same project. Refuses, naming the files, when applied
@@ -139,6 +144,10 @@ def push_command(
 
 def _announce(migration: LocalMigration) -> None:
     console.print(f"Applying migration {migration.path.name}...")
+    if migration.has_bom:
+        err_console.print(
+            f"  note: {migration.path.name} starts with a UTF-8 byte order mark; it is ignored."
+        )
     if not migration.transactional:
         err_console.print(
             f"  note: {migration.path.name} holds a statement that cannot run in a transaction"

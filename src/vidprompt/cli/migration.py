@@ -9,7 +9,7 @@ from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, console
 from vidprompt.database import connect, resolve_target
-from vidprompt.migrations import State, compare, discover, new_migration, read_history
+from vidprompt.migrations import State, compare, discover, new_migration, read_history_for
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 
@@ -36,14 +36,16 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     """Show local migration files beside the database's history, with drift.
 
     States: applied, pending, missing locally (applied but no file), edited after push
-    (the file's statements differ from those applied).
+    (the file's statements differ from those applied). Exits 1 on drift, when versions
+    are missing locally or files were edited after push (a push would refuse); pending
+    files alone exit 0, since pushing them is what `db push` is for.
 
     Example: vidprompt migration list --db-url "$SUPABASE_DB_URL"
     """
     local = discover(workdir).migrations
     target = resolve_target(db_url, workdir)
     with connect(target.url) as conn:
-        states = compare(local, read_history(conn))
+        states = compare(local, read_history_for(conn, local))
     table = Table("Local", "Remote", "Name", "State")
     for item in states:
         table.add_row(

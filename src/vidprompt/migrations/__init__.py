@@ -10,7 +10,7 @@ from vidprompt.migrations._files import (
     discover,
     new_migration,
 )
-from vidprompt.migrations._history import AppliedMigration, read_history
+from vidprompt.migrations._history import AppliedMigration, read_history, read_history_for
 from vidprompt.migrations._plan import MigrationState, State, compare, pending
 from vidprompt.migrations._push import PushResult, push
 from vidprompt.migrations._seed import apply_seed
@@ -33,6 +33,7 @@ __all__ = [
     "pending",
     "push",
     "read_history",
+    "read_history_for",
     "same_statements",
     "split_statements",
 ]

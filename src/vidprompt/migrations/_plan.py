@@ -40,6 +40,8 @@ def compare(local: list[LocalMigration], applied: list[AppliedMigration]) -> lis
         row = by_version.pop(migration.version, None)
         if row is None:
             state = State.PENDING
+        elif row.fingerprint is not None and row.fingerprint == migration.fingerprint:
+            state = State.APPLIED
         elif row.statements is not None and not same_statements(
             migration.statements, row.statements
         ):
@@ -50,6 +52,20 @@ def compare(local: list[LocalMigration], applied: list[AppliedMigration]) -> lis
     for row in by_version.values():
         states.append(MigrationState(row.version, row.name or "", State.MISSING_LOCALLY, None, row))
     return sorted(states, key=lambda item: item.version)
+
+
+def unremembered(states: list[MigrationState]) -> dict[str, str]:
+    """Fingerprints of applied files found equal by their statements, to store for the
+    next push (rows of old CLI versions without statements prove nothing and are left)."""
+    return {
+        s.version: s.local.fingerprint
+        for s in states
+        if s.state is State.APPLIED
+        and s.local is not None
+        and s.applied is not None
+        and s.applied.statements is not None
+        and s.applied.fingerprint != s.local.fingerprint
+    }
 
 
 def pending(states: list[MigrationState], *, include_all: bool) -> list[LocalMigration]:

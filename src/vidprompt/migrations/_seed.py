@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from vidprompt.migrations._files import SEED_FILE
+from vidprompt.migrations._files import SEED_FILE, read_sql
 from vidprompt.migrations._push import describe_failure
 from vidprompt.migrations._split import split_statements
 
@@ -28,7 +28,7 @@ def apply_seed(conn: psycopg.Connection[TupleRow], workdir: Path) -> bool:
     path = workdir / SEED_FILE
     if not path.is_file():
         return False
-    text = path.read_text(encoding="utf-8")
+    text = read_sql(path)
     statements = split_statements(text, source=str(SEED_FILE))
     with conn.transaction():
         for ddl in _CREATE:
@@ -41,6 +41,6 @@ def apply_seed(conn: psycopg.Connection[TupleRow], workdir: Path) -> bool:
         conn.execute(
             "insert into supabase_migrations.seed_files (path, hash) values (%s, %s)"
             " on conflict (path) do update set hash = excluded.hash",
-            [str(SEED_FILE), hashlib.sha256(text.encode()).hexdigest()],
+            [str(SEED_FILE), hashlib.sha256(path.read_bytes()).hexdigest()],
         )
     return True
