@@ -5,6 +5,12 @@ the jobs channel (one extra connection LISTENs, unless LISTEN is off, as behind 
 transaction pooler) or the polling interval, whichever comes first. A busy slot renews its
 job's lease while the provider works; if the lease was lost, the work is abandoned.
 
+Fair, bounded work: one user's jobs hold at most ``max_user_share`` of the slots (at least
+one), counted by what this worker really runs, so a job keeps its slot until its work has
+stopped even if its variant was deleted; deleting the variant cancels the work at the next
+lease check (every ``poll_s``). Each job has ``job_timeout_s`` for everything, retries
+included.
+
 Stopping (SIGTERM) is graceful: no new claims, in-flight jobs get ``shutdown_grace_s`` to
 finish, the rest are released (due at once for another worker, not counted as an attempt).
 A worker killed outright leaves its leases to run out; the jobs are then claimed again.
@@ -15,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -25,12 +33,13 @@ from psycopg_pool import PoolTimeout
 
 from vidprompt.database import Database
 from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.generation._logs import redact_http_logs
 from vidprompt.generation._queue import CHANNEL, JobQueue
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Collection
 
     from vidprompt.config import Settings
     from vidprompt.generation._choice import ProviderChoice
@@ -53,6 +62,13 @@ class WorkerOptions:
     shutdown_grace_s: float = 20.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     db_retry_s: float = 1.0  # pause after a database error before trying again
+    job_timeout_s: float = 120.0  # everything one job may take, retries included
+    max_user_share: float = 0.5  # of the slots, for one user's jobs
+
+    @property
+    def slots_per_user(self) -> int:
+        """How many slots one user's jobs may hold at the same time."""
+        return max(1, math.floor(self.concurrency * self.max_user_share))
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ class Worker:
         *,
         settings: Settings,
         choice: ProviderChoice,
-        images: ImageSource,
+        images: Callable[[Database], ImageSource],
         options: WorkerOptions | None = None,
         on_event: Callable[[JobEvent], None] | None = None,
     ) -> None:
@@ -85,11 +101,15 @@ class Worker:
         self.id = secrets.token_hex(6)
         self._url = url
         self._choice = choice
-        self._images = images
         self._on_event = on_event
         # One connection per slot, one for the reaper; LISTEN has its own.
         pool = {"pool_min_size": 1, "pool_max_size": self.options.concurrency + 1}
         self._db = Database(url, settings.model_copy(update=pool))
+        self._images = images(self._db)  # storage reads ask the database as the owner first
+        # The owner of every job a slot holds, until its work has stopped; claims are made
+        # one at a time so that two slots cannot both take a user's last free slot.
+        self._held: dict[int, uuid.UUID] = {}
+        self._claiming = asyncio.Lock()
         self._queue = JobQueue(self._db, self.id, lease_s=self.options.lease_s)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
@@ -101,6 +121,7 @@ class Worker:
 
     async def run(self) -> None:
         """Work until :meth:`stop`; then finish or release in-flight jobs and return."""
+        redact_http_logs()
         await self._db.open()
         log.info(
             "worker %s started: %d slots, %s; prompts by %s unless a user has their own key",
@@ -181,7 +202,7 @@ class Worker:
     async def _turn(self, job: ClaimedJob | None) -> ClaimedJob | None:
         """Do ``job``, or claim one (else wait for work); the next job, if one came with it."""
         if job is None:
-            job = await self._queue.claim()
+            job = await self._claim()
             if self._db_down:
                 self._db_down = False
                 log.info("worker %s: the database is reachable again", self.id)
@@ -189,10 +210,38 @@ class Worker:
                 await self._pause(self.options.poll_s)
                 self._wake.clear()
                 return None
-        if self._stopping.is_set():
-            await self._write(job, self._queue.release)
-            return None
-        return await self._process(job)
+        try:
+            if self._stopping.is_set():
+                await self._write(job, self._queue.release)
+                return None
+            return await self._process(job)
+        finally:
+            self._let_go(job)
+
+    async def _claim(self) -> ClaimedJob | None:
+        async with self._claiming:
+            job = await self._queue.claim(busy_users=self._busy_users())
+            self._hold(job)
+        return job
+
+    def _busy_users(self, finishing: ClaimedJob | None = None) -> Collection[uuid.UUID]:
+        """Users whose jobs hold all the slots one user may have (``finishing`` not counted)."""
+        held = Counter(self._held.values())
+        if finishing is not None and finishing.id in self._held:
+            held[finishing.user_id] -= 1
+        return [user for user, count in held.items() if count >= self.options.slots_per_user]
+
+    def _hold(self, job: ClaimedJob | None) -> None:
+        if job is not None:
+            self._held[job.id] = job.user_id
+
+    def _let_go(self, job: ClaimedJob) -> None:
+        """The job's work has stopped; if that frees a slot for its user, wake idle slots."""
+        if self._held.pop(job.id, None) is None:
+            return
+        held = sum(1 for user in self._held.values() if user == job.user_id)
+        if held == self.options.slots_per_user - 1:
+            self._wake.set()
 
     async def _process(self, job: ClaimedJob) -> ClaimedJob | None:
         """Do the job and store its outcome; the next job, claimed with the outcome."""
@@ -223,9 +272,23 @@ class Worker:
         except asyncio.CancelledError:
             if (claimed := finishing.result()) is not None:
                 await _finish_even_if_cancelled(self._write(claimed, self._queue.release))
+                self._let_go(claimed)
             raise
 
     async def _generate(self, job: ClaimedJob) -> GeneratedPrompt:
+        """The job's prompt within ``job_timeout_s``, however many retries it takes."""
+        try:
+            async with asyncio.timeout(self.options.job_timeout_s):
+                return await self._generate_now(job)
+        except TimeoutError:
+            raise GenerationError(
+                ErrorCode.TIMEOUT,
+                f"Generation took longer than {self.options.job_timeout_s:g} s "
+                "(loading the image and the AI provider together).",
+                transient=False,
+            ) from None
+
+    async def _generate_now(self, job: ClaimedJob) -> GeneratedPrompt:
         if not job.variant_pending:
             raise GenerationError(ErrorCode.INVALID_REQUEST, "The variant is no longer pending.")
         provider = await self._choice.for_user(job.user_id, job.stored_api_key)
@@ -238,9 +301,14 @@ class Worker:
         return await call_with_retries(lambda: provider.generate(request), self.options.retry)
 
     async def _hold_lease(self, job: ClaimedJob, work: asyncio.Task[GeneratedPrompt]) -> bool:
-        """Renew the lease until ``work`` is done; False (and ``work`` cancelled) if it was lost."""
+        """Renew the lease until ``work`` is done; False (and ``work`` cancelled) if it was lost.
+
+        Renewed every ``poll_s`` (at most a third of the lease): a job deleted with its
+        variant is found gone, and its work cancelled, that soon.
+        """
+        every = min(self.options.lease_s / 3, self.options.poll_s)
         while True:
-            done, _ = await asyncio.wait({work}, timeout=self.options.lease_s / 3)
+            done, _ = await asyncio.wait({work}, timeout=every)
             if done:
                 return True
             if await self._write(job, self._queue.extend_lease) is False:
@@ -258,11 +326,19 @@ class Worker:
     ) -> ClaimedJob | None:
         """Store the outcome and, unless stopping, claim the next job in the same round trip."""
         claim_next = not self._stopping.is_set()
-        outcome = await self._write(
-            job,
-            lambda job: self._queue.finish(job, prompt=prompt, error=error, claim_next=claim_next),
-        )
-        stored, claimed = outcome or (False, None)
+        async with self._claiming if claim_next else contextlib.nullcontext():
+            outcome = await self._write(
+                job,
+                lambda job: self._queue.finish(
+                    job,
+                    prompt=prompt,
+                    error=error,
+                    claim_next=claim_next,
+                    busy_users=self._busy_users(finishing=job),
+                ),
+            )
+            stored, claimed = outcome or (False, None)
+            self._hold(claimed)
         if not stored:
             self._emit("lost", job, started)
         elif prompt is not None:
