@@ -25,10 +25,10 @@ A user's own Gemini key is saved with ``await save_api_key(db, scope, key, setti
 
 from __future__ import annotations
 
+from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._enqueue import enqueue_generation
 from vidprompt.generation._errors import TRANSIENT, ErrorCode, GenerationError
-from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
 from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
 from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name

@@ -130,6 +130,16 @@ class JobQueue:
         """Hand the job back unfinished, due at once; the claim does not count as an attempt."""
         return await self._guarded("release", job)
 
+    async def requeue_expired(self) -> int:
+        """Queue again, at their original place, jobs whose worker's lease ran out; how many.
+
+        The claim counted as an attempt. Without this a reclaimed job would sort by the end
+        of its lost lease, behind every job queued meanwhile.
+        """
+        async with self.db.transaction(_SERVICE) as tx:
+            requeued = await tx.queue(queries()["requeue_expired"], {})
+        return len(requeued.all())
+
     async def fail_exhausted(self) -> int:
         """Fail jobs whose every allowed claim ended with a lost worker; how many."""
         async with self.db.transaction(_SERVICE) as tx:

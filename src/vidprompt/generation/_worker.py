@@ -32,8 +32,10 @@ import psycopg
 from psycopg_pool import PoolTimeout
 
 from vidprompt.database import Database
+from vidprompt.errors import DatabaseError
 from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._logs import redact_http_logs
+from vidprompt.generation._outage import Outage
 from vidprompt.generation._queue import CHANNEL, JobQueue
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
 
@@ -51,6 +53,7 @@ log = logging.getLogger("vidprompt.worker")
 T = TypeVar("T")
 
 _DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+_CONNECT_TIMEOUT_S = 10
 
 
 @dataclass(frozen=True)
@@ -114,15 +117,50 @@ class Worker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._hurry = asyncio.Event()
-        self._db_down = False
+        self._outage = Outage(self.id, base_s=self.options.db_retry_s)
+        self._fatal: DatabaseError | None = None
         self._task: asyncio.Task[None] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
 
     async def run(self) -> None:
-        """Work until :meth:`stop`; then finish or release in-flight jobs and return."""
+        """Work until :meth:`stop`; then finish or release in-flight jobs and return.
+
+        Raises :class:`DatabaseError` when the database cannot be used as configured (wrong
+        password, unknown host or database, a URL that does not parse).
+        """
         redact_http_logs()
+        try:
+            await self._wait_for_database()
+            if self._fatal is None and not self._stopping.is_set():
+                await self._work()
+        finally:
+            await self._choice.aclose()
+        if self._fatal is not None:
+            raise self._fatal
+
+    async def _wait_for_database(self) -> None:
+        """Connect once before any work: wait out an outage, give up on what will not mend."""
+        while not self._stopping.is_set():
+            try:
+                conn = await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S
+                )
+            except psycopg.Error as exc:
+                try:
+                    pause = self._outage.failed(exc)
+                except DatabaseError as fatal:
+                    self._fatal = fatal
+                    return
+                await self._sleep(pause)
+                continue
+            await conn.close()
+            self._outage.recovered()
+            return
+
+    async def _work(self) -> None:
         await self._db.open()
+        await self._requeue_expired()  # jobs of workers that died keep their place in line
         log.info(
             "worker %s started: %d slots, %s; prompts by %s unless a user has their own key",
             self.id,
@@ -145,7 +183,6 @@ class Worker:
                 task.cancel()
             await asyncio.gather(*slots, *helpers, return_exceptions=True)
             await self._db.close()
-            await self._choice.aclose()
             log.info("worker %s stopped", self.id)
 
     @property
@@ -193,8 +230,7 @@ class Worker:
             try:
                 job = await self._turn(job)
             except _DB_ERRORS as exc:
-                self._database_down(exc)
-                await self._sleep(self.options.db_retry_s)
+                await self._sleep(self._database_down(exc))
             except Exception:  # a bug must not silently cost the worker a slot
                 log.exception("worker %s: unexpected error; the slot carries on", self.id)
                 await self._sleep(self.options.db_retry_s)
@@ -203,9 +239,8 @@ class Worker:
         """Do ``job``, or claim one (else wait for work); the next job, if one came with it."""
         if job is None:
             job = await self._claim()
-            if self._db_down:
-                self._db_down = False
-                log.info("worker %s: the database is reachable again", self.id)
+            if self._outage.down:
+                self._outage.recovered()
             if job is None:
                 await self._pause(self.options.poll_s)
                 self._wake.clear()
@@ -379,16 +414,15 @@ class Worker:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    def _database_down(self, exc: BaseException) -> None:
-        """Say so once per outage, not once per retry."""
-        if not self._db_down:
-            self._db_down = True
-            log.warning(
-                "worker %s: database unavailable (%s); retrying every %.1f s",
-                self.id,
-                _brief(exc),
-                self.options.db_retry_s,
-            )
+    def _database_down(self, exc: BaseException) -> float:
+        """The pause before trying again; stops the worker when retrying cannot help."""
+        try:
+            return self._outage.failed(exc)
+        except DatabaseError as fatal:
+            if self._fatal is None:
+                self._fatal = fatal
+                self.stop(now=True)
+            return 0.0
 
     async def _listen(self) -> None:
         while True:
@@ -406,11 +440,19 @@ class Worker:
 
     async def _reap(self) -> None:
         while True:
+            await asyncio.sleep(self.options.poll_s)
             with contextlib.suppress(*_DB_ERRORS):
                 failed = await self._queue.fail_exhausted()
                 if failed:
                     log.warning("worker %s: %d job(s) failed after lost workers", self.id, failed)
-            await asyncio.sleep(self.options.poll_s)
+            await self._requeue_expired()
+
+    async def _requeue_expired(self) -> None:
+        """Jobs whose worker's lease ran out go back to their original place in the queue."""
+        with contextlib.suppress(*_DB_ERRORS):
+            requeued = await self._queue.requeue_expired()
+            if requeued:
+                log.info("worker %s: %d job(s) of lost workers queued again", self.id, requeued)
 
     def _emit(
         self,

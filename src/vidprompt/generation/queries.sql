@@ -112,6 +112,17 @@ with job as (
 )
 select pg_notify('vidprompt_generation_jobs', '') from job;
 
+-- name: requeue_expired
+-- Jobs whose worker died (lease run out, attempts left) go back to the queue at the place
+-- they had when they were enqueued, ahead of everything queued later, and workers are woken.
+with job as (
+  update public.generation_jobs
+  set state = 'queued', locked_by = null, run_after = created_at
+  where state = 'running' and run_after <= now() and attempts < max_attempts
+  returning id
+)
+select id, pg_notify('vidprompt_generation_jobs', '') from job;
+
 -- name: fail_exhausted
 -- Jobs whose last allowed claim outlived its lease: their workers keep dying on them.
 with job as (
