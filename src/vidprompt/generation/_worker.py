@@ -24,7 +24,6 @@ import logging
 import math
 import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -35,13 +34,14 @@ from vidprompt.database import Database
 from vidprompt.errors import DatabaseError
 from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._logs import redact_http_logs
-from vidprompt.generation._outage import Outage
+from vidprompt.generation._outage import Outage, brief
 from vidprompt.generation._queue import CHANNEL, JobQueue
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
+from vidprompt.generation._shares import SlotShares
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Awaitable, Callable, Collection
+    from collections.abc import Awaitable, Callable
 
     from vidprompt.config import Settings
     from vidprompt.generation._choice import ProviderChoice
@@ -109,9 +109,8 @@ class Worker:
         pool = {"pool_min_size": 1, "pool_max_size": self.options.concurrency + 1}
         self._db = Database(url, settings.model_copy(update=pool))
         self._images = images(self._db)  # storage reads ask the database as the owner first
-        # The owner of every job a slot holds, until its work has stopped; claims are made
-        # one at a time so that two slots cannot both take a user's last free slot.
-        self._held: dict[int, uuid.UUID] = {}
+        # Claims are made one at a time, so two slots cannot both take a user's last slot.
+        self._shares = SlotShares(self.options.slots_per_user)
         self._claiming = asyncio.Lock()
         self._queue = JobQueue(self._db, self.id, lease_s=self.options.lease_s)
         self._stopping = asyncio.Event()
@@ -255,27 +254,13 @@ class Worker:
 
     async def _claim(self) -> ClaimedJob | None:
         async with self._claiming:
-            job = await self._queue.claim(busy_users=self._busy_users())
-            self._hold(job)
+            job = await self._queue.claim(busy_users=self._shares.busy_users())
+            self._shares.hold(job)
         return job
-
-    def _busy_users(self, finishing: ClaimedJob | None = None) -> Collection[uuid.UUID]:
-        """Users whose jobs hold all the slots one user may have (``finishing`` not counted)."""
-        held = Counter(self._held.values())
-        if finishing is not None and finishing.id in self._held:
-            held[finishing.user_id] -= 1
-        return [user for user, count in held.items() if count >= self.options.slots_per_user]
-
-    def _hold(self, job: ClaimedJob | None) -> None:
-        if job is not None:
-            self._held[job.id] = job.user_id
 
     def _let_go(self, job: ClaimedJob) -> None:
         """The job's work has stopped; if that frees a slot for its user, wake idle slots."""
-        if self._held.pop(job.id, None) is None:
-            return
-        held = sum(1 for user in self._held.values() if user == job.user_id)
-        if held == self.options.slots_per_user - 1:
+        if self._shares.let_go(job):
             self._wake.set()
 
     async def _process(self, job: ClaimedJob) -> ClaimedJob | None:
@@ -369,11 +354,11 @@ class Worker:
                     prompt=prompt,
                     error=error,
                     claim_next=claim_next,
-                    busy_users=self._busy_users(finishing=job),
+                    busy_users=self._shares.busy_users(finishing=job),
                 ),
             )
             stored, claimed = outcome or (False, None)
-            self._hold(claimed)
+            self._shares.hold(claimed)
         if not stored:
             self._emit("lost", job, started)
         elif prompt is not None:
@@ -398,7 +383,7 @@ class Worker:
                 return await operation(job)
             except _DB_ERRORS as exc:
                 if time.monotonic() > deadline:
-                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, _brief(exc))
+                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, brief(exc))
                     return None
                 await asyncio.sleep(self.options.db_retry_s)
 
@@ -435,7 +420,7 @@ class Worker:
                     async for _ in conn.notifies():
                         self._wake.set()
             except psycopg.Error as exc:
-                log.debug("worker %s: LISTEN connection lost (%s)", self.id, _brief(exc))
+                log.debug("worker %s: LISTEN connection lost (%s)", self.id, brief(exc))
             await asyncio.sleep(self.options.db_retry_s)
 
     async def _reap(self) -> None:
@@ -492,7 +477,3 @@ async def _finish_even_if_cancelled(write: Awaitable[T]) -> T:
     except asyncio.CancelledError:
         await task
         raise
-
-
-def _brief(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
