@@ -2,6 +2,8 @@
 
 Counted by the work the worker really runs: a job holds its slot from its claim until its
 work has stopped, also when its variant (and with it the job row) was deleted meanwhile.
+Slots claim concurrently; when two of them take jobs of a user with one slot left, the
+later one finds it does not fit and hands its job back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class SlotShares:
     def __init__(self, per_user: int) -> None:
         self.per_user = per_user
         self._held: dict[int, uuid.UUID] = {}
+        self._over: set[int] = set()  # held jobs that came beyond their user's share
 
     def busy_users(self, finishing: ClaimedJob | None = None) -> list[uuid.UUID]:
         """Users at their share, not counting ``finishing`` (its slot is about to be free)."""
@@ -29,13 +32,24 @@ class SlotShares:
             held[finishing.user_id] -= 1
         return [user for user, count in held.items() if count >= self.per_user]
 
-    def hold(self, job: ClaimedJob | None) -> None:
-        if job is not None:
-            self._held[job.id] = job.user_id
+    def hold(self, job: ClaimedJob | None, finishing: ClaimedJob | None = None) -> None:
+        """Count ``job`` as its user's, noting whether it came beyond their share."""
+        if job is None:
+            return
+        if job.user_id in self.busy_users(finishing):
+            self._over.add(job.id)
+        self._held[job.id] = job.user_id
+
+    def fits(self, job: ClaimedJob) -> bool:
+        """False for a job that must be handed back: its user was at their share already."""
+        return job.id not in self._over
 
     def let_go(self, job: ClaimedJob) -> bool:
         """The job's work has stopped; True if that gave its user a slot back from the limit."""
         if self._held.pop(job.id, None) is None:
+            return False
+        if job.id in self._over:
+            self._over.discard(job.id)
             return False
         held = sum(1 for user in self._held.values() if user == job.user_id)
         return held == self.per_user - 1

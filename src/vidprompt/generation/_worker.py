@@ -6,10 +6,10 @@ transaction pooler) or the polling interval, whichever comes first. A busy slot 
 job's lease while the provider works; if the lease was lost, the work is abandoned.
 
 Fair, bounded work: one user's jobs hold at most ``max_user_share`` of the slots (at least
-one), counted by what this worker really runs, so a job keeps its slot until its work has
-stopped even if its variant was deleted; deleting the variant cancels the work at the next
-lease check (every ``poll_s``). Each job has ``job_timeout_s`` for everything, retries
-included.
+one), counted by what this worker really runs (:mod:`._shares`), so a job keeps its slot
+until its work has stopped even if its variant was deleted; deleting the variant cancels
+the work at the next lease check (every ``poll_s``). Each job has ``job_timeout_s`` for
+everything, retries included.
 
 Stopping (SIGTERM) is graceful: no new claims, in-flight jobs get ``shutdown_grace_s`` to
 finish, the rest are released (due at once for another worker, not counted as an attempt).
@@ -109,9 +109,7 @@ class Worker:
         pool = {"pool_min_size": 1, "pool_max_size": self.options.concurrency + 1}
         self._db = Database(url, settings.model_copy(update=pool))
         self._images = images(self._db)  # storage reads ask the database as the owner first
-        # Claims are made one at a time, so two slots cannot both take a user's last slot.
         self._shares = SlotShares(self.options.slots_per_user)
-        self._claiming = asyncio.Lock()
         self._queue = JobQueue(self._db, self.id, lease_s=self.options.lease_s)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
@@ -245,7 +243,7 @@ class Worker:
                 self._wake.clear()
                 return None
         try:
-            if self._stopping.is_set():
+            if self._stopping.is_set() or not self._shares.fits(job):
                 await self._write(job, self._queue.release)
                 return None
             return await self._process(job)
@@ -253,9 +251,8 @@ class Worker:
             self._let_go(job)
 
     async def _claim(self) -> ClaimedJob | None:
-        async with self._claiming:
-            job = await self._queue.claim(busy_users=self._shares.busy_users())
-            self._shares.hold(job)
+        job = await self._queue.claim(busy_users=self._shares.busy_users())
+        self._shares.hold(job)
         return job
 
     def _let_go(self, job: ClaimedJob) -> None:
@@ -346,19 +343,18 @@ class Worker:
     ) -> ClaimedJob | None:
         """Store the outcome and, unless stopping, claim the next job in the same round trip."""
         claim_next = not self._stopping.is_set()
-        async with self._claiming if claim_next else contextlib.nullcontext():
-            outcome = await self._write(
+        outcome = await self._write(
+            job,
+            lambda job: self._queue.finish(
                 job,
-                lambda job: self._queue.finish(
-                    job,
-                    prompt=prompt,
-                    error=error,
-                    claim_next=claim_next,
-                    busy_users=self._shares.busy_users(finishing=job),
-                ),
-            )
-            stored, claimed = outcome or (False, None)
-            self._shares.hold(claimed)
+                prompt=prompt,
+                error=error,
+                claim_next=claim_next,
+                busy_users=self._shares.busy_users(finishing=job),
+            ),
+        )
+        stored, claimed = outcome or (False, None)
+        self._shares.hold(claimed, finishing=job)
         if not stored:
             self._emit("lost", job, started)
         elif prompt is not None:
