@@ -18,8 +18,8 @@ from vidprompt.generation._images import (
     refuse_declared_type,
     refuse_size,
 )
-from vidprompt.generation._paths import InvalidObjectName, object_url_path
-from vidprompt.generation._sources import NOT_IN_STORAGE, unavailable
+from vidprompt.generation._paths import object_url_path
+from vidprompt.generation._sources import NOT_IN_STORAGE, checked_location, unavailable
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -96,10 +96,8 @@ class SupabaseStorage:
         self.max_bytes = max_bytes
 
     def url_of(self, image: ImageRef) -> str:
-        try:
-            return self.base + object_url_path(image.bucket, image.storage_path)
-        except InvalidObjectName as exc:
-            raise unavailable(f"The image's storage path is not valid: it {exc}.") from None
+        bucket, name = checked_location(image.bucket, image.storage_path)
+        return self.base + object_url_path(bucket, name)
 
     async def fetch(self, image: ImageRef) -> ImageData:
         url = self.url_of(image)
