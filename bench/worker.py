@@ -169,7 +169,7 @@ def _worker_process(url: str, concurrency: int, latency_s: float, ready: Event) 
         url,
         settings=settings,
         choice=ProviderChoice(settings, fixed=FixedLatency(latency_s)),
-        images=FirstFound([]),
+        images=lambda db: FirstFound([]),
         options=WorkerOptions(concurrency=concurrency, lease_s=30, poll_s=0.5),
     )
     ready.set()

@@ -82,6 +82,20 @@ class Settings(BaseSettings):
     image_allow_private_hosts: bool = Field(
         default=False, description="Let the worker fetch image URLs on private networks."
     )
+    image_download_timeout_s: float = Field(
+        default=20.0, gt=0, description="Deadline for one image download, redirects included."
+    )
+    job_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Deadline for one generation job: image, provider and retries together.",
+    )
+    worker_max_user_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Largest share of a worker's slots one user's jobs may hold (at least one).",
+    )
 
 
 def load_settings() -> Settings:

@@ -71,3 +71,36 @@ create policy "Users can delete own images" on public.images
 revoke all on table public.collections, public.images from anon, authenticated;
 grant select, insert, update, delete on table public.collections, public.images to authenticated;
 grant all on table public.collections, public.images to service_role;
+
+-- The app's images live in the storage bucket generated_images under "<user id>/...". Its
+-- storage policies make the first folder of an object's name its owner, the way Supabase's
+-- guides write them. vidprompt's worker reads an object only if these let the image's
+-- owner select it, so the project's policies, not the worker, decide whose object it is.
+create policy "Users can view own generated images" on storage.objects
+  for select to authenticated
+  using (
+    bucket_id = 'generated_images'
+    and (storage.foldername(name))[1] = (select auth.uid())::text
+  );
+create policy "Users can upload own generated images" on storage.objects
+  for insert to authenticated
+  with check (
+    bucket_id = 'generated_images'
+    and (storage.foldername(name))[1] = (select auth.uid())::text
+  );
+create policy "Users can update own generated images" on storage.objects
+  for update to authenticated
+  using (
+    bucket_id = 'generated_images'
+    and (storage.foldername(name))[1] = (select auth.uid())::text
+  )
+  with check (
+    bucket_id = 'generated_images'
+    and (storage.foldername(name))[1] = (select auth.uid())::text
+  );
+create policy "Users can delete own generated images" on storage.objects
+  for delete to authenticated
+  using (
+    bucket_id = 'generated_images'
+    and (storage.foldername(name))[1] = (select auth.uid())::text
+  );

@@ -172,13 +172,18 @@ def test_a_database_with_supabases_own_auth_schema_is_left_untouched(bare_url: s
             b" raw_user_meta_data jsonb, aal text);"
             b" create function auth.uid() returns uuid language sql stable as"
             b" $$ select '00000000-0000-0000-0000-000000000001'::uuid $$;"
+            # Its storage schema, of another shape too: the app's storage policies need one.
+            b" create schema storage;"
+            b" create table storage.objects (bucket_id text, name text, version text);"
+            b" create function storage.foldername(name text) returns text[] language sql"
+            b" immutable as $$ select string_to_array(name, '/') $$;"
         )
         before = _auth_snapshot(conn)
         assert install_supabase_layer(conn) is False
         assert not is_local_layer(conn)
         push(conn, discover(REPO).migrations)
         assert _auth_snapshot(conn) == before
-        assert _value(conn, "select to_regnamespace('storage')") is None
+        assert _value(conn, "select to_regclass('storage.buckets')") is None
 
 
 def test_concurrent_installs_into_one_database_install_it_once(bare_url: str) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 from pydantic.json_schema import SkipJsonSchema
 
 from vidprompt.db_types import ImagesType, VideoPromptsCameraStyle, VideoPromptsStatus
+from vidprompt.generation import check_object_name
 from vidprompt.prompts import (
     DEFAULT_CAMERA_STYLE,
     MAX_FILM_EFFECTS,
@@ -42,7 +43,11 @@ class ImageCreate(BaseModel):
     model_config = _REQUEST
 
     url: Annotated[str, Field(min_length=1, max_length=2048)]
-    storage_path: Annotated[str, Field(min_length=1, max_length=1024)]
+    # The object's name in the bucket, checked as the worker checks it before reading: no
+    # '..', '.', empty segments, backslashes, leading '/', encoded dots, control characters.
+    storage_path: Annotated[
+        str, Field(min_length=1, max_length=1024), AfterValidator(check_object_name)
+    ]
     collection_id: uuid.UUID | None = None
     type: ImagesType = "generated"
     metadata: dict[str, JsonValue] | None = None

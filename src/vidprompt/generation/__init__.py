@@ -25,11 +25,13 @@ A user's own Gemini key is saved with ``await save_api_key(db, scope, key, setti
 
 from __future__ import annotations
 
+from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._enqueue import enqueue_generation
 from vidprompt.generation._errors import TRANSIENT, ErrorCode, GenerationError
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
 from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
+from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name
 from vidprompt.generation._profiles import save_api_key
 from vidprompt.generation._provider import (
     PROMPT_MAX_CHARS,
@@ -49,13 +51,21 @@ from vidprompt.generation._setup import (
     run_worker,
     sample_image,
 )
-from vidprompt.generation._sources import BUCKET, FirstFound, ImageRef, ImageSource, LocalStorage
+from vidprompt.generation._sources import (
+    BUCKET,
+    NOT_IN_STORAGE,
+    FirstFound,
+    ImageRef,
+    ImageSource,
+    LocalStorage,
+)
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
 
 __all__ = [
     "BUCKET",
+    "NOT_IN_STORAGE",
     "PROMPT_MAX_CHARS",
     "SYSTEM_INSTRUCTION",
     "TEMPLATE_MODEL_NAME",
@@ -69,9 +79,11 @@ __all__ = [
     "ImageData",
     "ImageRef",
     "ImageSource",
+    "InvalidObjectName",
     "JobEvent",
     "KeyCipher",
     "LocalStorage",
+    "OwnersObjects",
     "PromptRequest",
     "Provider",
     "ProviderChoice",
@@ -83,6 +95,8 @@ __all__ = [
     "accept_output",
     "build_worker",
     "call_with_retries",
+    "check_bucket",
+    "check_object_name",
     "enqueue_generation",
     "image_sources",
     "local_storage",

@@ -19,7 +19,7 @@ from vidprompt.generation._sources import ImageRef
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from vidprompt.database import Database
     from vidprompt.generation._errors import GenerationError
@@ -59,7 +59,7 @@ class ClaimedJob:
                 instruction=row["user_instruction"],
                 image_metadata=metadata if isinstance(metadata, dict) else {},
             ),
-            image=ImageRef(url=row["url"], storage_path=row["storage_path"]),
+            image=ImageRef(url=row["url"], storage_path=row["storage_path"], owner=row["user_id"]),
             stored_api_key=row["gemini_api_key"],
         )
 
@@ -72,13 +72,16 @@ class JobQueue:
         self.worker_id = worker_id
         self.lease_s = lease_s
 
-    async def claim(self) -> ClaimedJob | None:
-        """The oldest due job, now leased to this worker, or None when nothing is due."""
-        row = await self._one("claim", **self._claim_params())
+    async def claim(self, *, busy_users: Collection[uuid.UUID] = ()) -> ClaimedJob | None:
+        """The oldest due job, now leased to this worker, or None when nothing is due.
+
+        Jobs of ``busy_users`` (who hold all the slots one user may have) are left for later.
+        """
+        row = await self._one("claim", **self._claim_params(busy_users))
         return ClaimedJob.from_row(row) if row else None
 
-    def _claim_params(self) -> dict[str, object]:
-        return {"worker": self.worker_id, "lease_s": self.lease_s}
+    def _claim_params(self, busy_users: Collection[uuid.UUID]) -> dict[str, object]:
+        return {"worker": self.worker_id, "lease_s": self.lease_s, "busy_users": list(busy_users)}
 
     async def extend_lease(self, job: ClaimedJob) -> bool:
         """Renew the lease; False when it was lost (another worker has the job now)."""
@@ -100,6 +103,7 @@ class JobQueue:
         prompt: GeneratedPrompt | None = None,
         error: GenerationError | None = None,
         claim_next: bool = False,
+        busy_users: Collection[uuid.UUID] = (),
     ) -> tuple[bool, ClaimedJob | None]:
         """Complete (``prompt``) or fail (``error``) the job, and claim the next in the same
         transaction if asked: one round trip per job instead of two for a busy worker.
@@ -115,7 +119,9 @@ class JobQueue:
         async with self.db.transaction(_SERVICE) as tx:
             finished = await tx.queue(queries()[name], guard | params)
             claimed = (
-                await tx.queue(queries()["claim"], self._claim_params()) if claim_next else None
+                await tx.queue(queries()["claim"], self._claim_params(busy_users))
+                if claim_next
+                else None
             )
         row = claimed.one() if claimed is not None else None
         return finished.one() is not None, ClaimedJob.from_row(row) if row else None
@@ -123,6 +129,16 @@ class JobQueue:
     async def release(self, job: ClaimedJob) -> bool:
         """Hand the job back unfinished, due at once; the claim does not count as an attempt."""
         return await self._guarded("release", job)
+
+    async def requeue_expired(self) -> int:
+        """Queue again, at their original place, jobs whose worker's lease ran out; how many.
+
+        The claim counted as an attempt. Without this a reclaimed job would sort by the end
+        of its lost lease, behind every job queued meanwhile.
+        """
+        async with self.db.transaction(_SERVICE) as tx:
+            requeued = await tx.queue(queries()["requeue_expired"], {})
+        return len(requeued.all())
 
     async def fail_exhausted(self) -> int:
         """Fail jobs whose every allowed claim ended with a lost worker; how many."""

@@ -8,6 +8,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from vidprompt.database import STATE_DIR
+from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
 from vidprompt.generation._sources import STORAGE_DIR, FirstFound, ImageSource, LocalStorage
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vidprompt.config import Settings
+    from vidprompt.database import Database
     from vidprompt.generation._provider import Provider
 
 
@@ -47,13 +49,25 @@ def local_storage(workdir: Path) -> LocalStorage:
     return LocalStorage(workdir / STATE_DIR / STORAGE_DIR)
 
 
-def image_sources(settings: Settings, workdir: Path) -> ImageSource:
-    """Supabase Storage when a project is configured, else local storage; then the URL."""
+def image_sources(settings: Settings, workdir: Path) -> Callable[[Database], ImageSource]:
+    """Supabase Storage when a project is configured, else local storage; then the URL.
+
+    Storage is read only for objects the image's owner may read (:class:`OwnersObjects`,
+    asked through the worker's database); the URL keeps its own guards.
+    """
+    deadline_s = settings.image_download_timeout_s
     if settings.supabase_url and settings.supabase_service_key:
-        storage: ImageSource = SupabaseStorage(settings.supabase_url, settings.supabase_service_key)
+        storage: ImageSource = SupabaseStorage(
+            settings.supabase_url, settings.supabase_service_key, deadline_s=deadline_s
+        )
     else:
         storage = local_storage(workdir)
-    return FirstFound([storage, HttpSource(allow_private_hosts=settings.image_allow_private_hosts)])
+    web = HttpSource(deadline_s=deadline_s, allow_private_hosts=settings.image_allow_private_hosts)
+
+    def sources(db: Database) -> ImageSource:
+        return FirstFound([OwnersObjects(storage, db), web])
+
+    return sources
 
 
 def build_worker(
@@ -73,6 +87,8 @@ def build_worker(
         poll_s=settings.worker_poll_s,
         listen=not settings.transaction_pooler,
         shutdown_grace_s=shutdown_grace_s,
+        job_timeout_s=settings.job_timeout_s,
+        max_user_share=settings.worker_max_user_share,
     )
     return Worker(
         url,

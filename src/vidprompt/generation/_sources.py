@@ -4,28 +4,34 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol
 
 from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._images import MAX_IMAGE_BYTES, checked_image, refuse_size
+from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name
 
 if TYPE_CHECKING:
+    import uuid
     from collections.abc import Sequence
+    from pathlib import Path
 
     from vidprompt.generation._provider import ImageData
 
 BUCKET = "generated_images"  # the app's bucket; objects are named "<user id>/..."
 STORAGE_DIR = "storage"  # under the work folder's .vidprompt/
+# One message for an object that is not there and one its owner may not read, so a failed
+# variant never tells a user whether someone else's object exists.
+NOT_IN_STORAGE = "The image is not in storage."
 
 
 @dataclass(frozen=True)
 class ImageRef:
-    """An image as ``public.images`` locates it."""
+    """An image as ``public.images`` locates it, and whose it is (``images.user_id``)."""
 
     url: str
     storage_path: str
     bucket: str = BUCKET
+    owner: uuid.UUID | None = None
 
 
 class ImageSource(Protocol):
@@ -36,6 +42,14 @@ class ImageSource(Protocol):
 
 def unavailable(message: str, *, transient: bool = False) -> GenerationError:
     return GenerationError(ErrorCode.IMAGE_UNAVAILABLE, message, transient=transient)
+
+
+def checked_location(bucket: str, name: str) -> tuple[str, str]:
+    """The bucket and object name if neither can leave its place; else ``image_unavailable``."""
+    try:
+        return check_bucket(bucket), check_object_name(name)
+    except InvalidObjectName as exc:
+        raise unavailable(f"The image's storage path is not valid: it {exc}.") from None
 
 
 class LocalStorage:
@@ -51,12 +65,8 @@ class LocalStorage:
 
     def path_of(self, bucket: str, name: str) -> Path:
         """The file of an object; names that would leave the bucket's folder are refused."""
-        parts = PurePosixPath(name).parts
-        if not parts or any(part in ("..", "/", "") for part in parts) or "\\" in name:
-            raise unavailable(f"Invalid storage path {name!r}.")
-        if not bucket or "/" in bucket or bucket in (".", ".."):
-            raise unavailable(f"Invalid bucket {bucket!r}.")
-        return self.root.joinpath(bucket, *parts)
+        bucket, name = checked_location(bucket, name)
+        return self.root.joinpath(bucket, *name.split("/"))
 
     async def fetch(self, image: ImageRef) -> ImageData:
         path = self.path_of(image.bucket, image.storage_path)
@@ -67,7 +77,7 @@ class LocalStorage:
             refuse_size(path.stat().st_size, self.max_bytes)
             content = path.read_bytes()
         except FileNotFoundError as exc:
-            raise unavailable("The image is not in local storage.") from exc
+            raise unavailable(NOT_IN_STORAGE) from exc
         except OSError as exc:
             raise unavailable(f"The image could not be read: {exc.strerror}.") from exc
         return checked_image(content, limit=self.max_bytes)

@@ -5,6 +5,12 @@ the jobs channel (one extra connection LISTENs, unless LISTEN is off, as behind 
 transaction pooler) or the polling interval, whichever comes first. A busy slot renews its
 job's lease while the provider works; if the lease was lost, the work is abandoned.
 
+Fair, bounded work: one user's jobs hold at most ``max_user_share`` of the slots (at least
+one), counted by what this worker really runs (:mod:`._shares`), so a job keeps its slot
+until its work has stopped even if its variant was deleted; deleting the variant cancels
+the work at the next lease check (every ``poll_s``). Each job has ``job_timeout_s`` for
+everything, retries included.
+
 Stopping (SIGTERM) is graceful: no new claims, in-flight jobs get ``shutdown_grace_s`` to
 finish, the rest are released (due at once for another worker, not counted as an attempt).
 A worker killed outright leaves its leases to run out; the jobs are then claimed again.
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 import time
 from dataclasses import dataclass, field, replace
@@ -24,9 +31,13 @@ import psycopg
 from psycopg_pool import PoolTimeout
 
 from vidprompt.database import Database
+from vidprompt.errors import DatabaseError
 from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.generation._logs import redact_http_logs
+from vidprompt.generation._outage import Outage, brief
 from vidprompt.generation._queue import CHANNEL, JobQueue
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
+from vidprompt.generation._shares import SlotShares
 
 if TYPE_CHECKING:
     import uuid
@@ -42,6 +53,7 @@ log = logging.getLogger("vidprompt.worker")
 T = TypeVar("T")
 
 _DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+_CONNECT_TIMEOUT_S = 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,13 @@ class WorkerOptions:
     shutdown_grace_s: float = 20.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     db_retry_s: float = 1.0  # pause after a database error before trying again
+    job_timeout_s: float = 120.0  # everything one job may take, retries included
+    max_user_share: float = 0.5  # of the slots, for one user's jobs
+
+    @property
+    def slots_per_user(self) -> int:
+        """How many slots one user's jobs may hold at the same time."""
+        return max(1, math.floor(self.concurrency * self.max_user_share))
 
 
 @dataclass(frozen=True)
@@ -77,7 +96,7 @@ class Worker:
         *,
         settings: Settings,
         choice: ProviderChoice,
-        images: ImageSource,
+        images: Callable[[Database], ImageSource],
         options: WorkerOptions | None = None,
         on_event: Callable[[JobEvent], None] | None = None,
     ) -> None:
@@ -85,23 +104,60 @@ class Worker:
         self.id = secrets.token_hex(6)
         self._url = url
         self._choice = choice
-        self._images = images
         self._on_event = on_event
         # One connection per slot, one for the reaper; LISTEN has its own.
         pool = {"pool_min_size": 1, "pool_max_size": self.options.concurrency + 1}
         self._db = Database(url, settings.model_copy(update=pool))
+        self._images = images(self._db)  # storage reads ask the database as the owner first
+        self._shares = SlotShares(self.options.slots_per_user)
         self._queue = JobQueue(self._db, self.id, lease_s=self.options.lease_s)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._hurry = asyncio.Event()
-        self._db_down = False
+        self._outage = Outage(self.id, base_s=self.options.db_retry_s)
+        self._fatal: DatabaseError | None = None
         self._task: asyncio.Task[None] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
 
     async def run(self) -> None:
-        """Work until :meth:`stop`; then finish or release in-flight jobs and return."""
+        """Work until :meth:`stop`; then finish or release in-flight jobs and return.
+
+        Raises :class:`DatabaseError` when the database cannot be used as configured (wrong
+        password, unknown host or database, a URL that does not parse).
+        """
+        redact_http_logs()
+        try:
+            await self._wait_for_database()
+            if self._fatal is None and not self._stopping.is_set():
+                await self._work()
+        finally:
+            await self._choice.aclose()
+        if self._fatal is not None:
+            raise self._fatal
+
+    async def _wait_for_database(self) -> None:
+        """Connect once before any work: wait out an outage, give up on what will not mend."""
+        while not self._stopping.is_set():
+            try:
+                conn = await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S
+                )
+            except psycopg.Error as exc:
+                try:
+                    pause = self._outage.failed(exc)
+                except DatabaseError as fatal:
+                    self._fatal = fatal
+                    return
+                await self._sleep(pause)
+                continue
+            await conn.close()
+            self._outage.recovered()
+            return
+
+    async def _work(self) -> None:
         await self._db.open()
+        await self._requeue_expired()  # jobs of workers that died keep their place in line
         log.info(
             "worker %s started: %d slots, %s; prompts by %s unless a user has their own key",
             self.id,
@@ -124,7 +180,6 @@ class Worker:
                 task.cancel()
             await asyncio.gather(*slots, *helpers, return_exceptions=True)
             await self._db.close()
-            await self._choice.aclose()
             log.info("worker %s stopped", self.id)
 
     @property
@@ -172,8 +227,7 @@ class Worker:
             try:
                 job = await self._turn(job)
             except _DB_ERRORS as exc:
-                self._database_down(exc)
-                await self._sleep(self.options.db_retry_s)
+                await self._sleep(self._database_down(exc))
             except Exception:  # a bug must not silently cost the worker a slot
                 log.exception("worker %s: unexpected error; the slot carries on", self.id)
                 await self._sleep(self.options.db_retry_s)
@@ -181,18 +235,30 @@ class Worker:
     async def _turn(self, job: ClaimedJob | None) -> ClaimedJob | None:
         """Do ``job``, or claim one (else wait for work); the next job, if one came with it."""
         if job is None:
-            job = await self._queue.claim()
-            if self._db_down:
-                self._db_down = False
-                log.info("worker %s: the database is reachable again", self.id)
+            job = await self._claim()
+            if self._outage.down:
+                self._outage.recovered()
             if job is None:
                 await self._pause(self.options.poll_s)
                 self._wake.clear()
                 return None
-        if self._stopping.is_set():
-            await self._write(job, self._queue.release)
-            return None
-        return await self._process(job)
+        try:
+            if self._stopping.is_set() or not self._shares.fits(job):
+                await self._write(job, self._queue.release)
+                return None
+            return await self._process(job)
+        finally:
+            self._let_go(job)
+
+    async def _claim(self) -> ClaimedJob | None:
+        job = await self._queue.claim(busy_users=self._shares.busy_users())
+        self._shares.hold(job)
+        return job
+
+    def _let_go(self, job: ClaimedJob) -> None:
+        """The job's work has stopped; if that frees a slot for its user, wake idle slots."""
+        if self._shares.let_go(job):
+            self._wake.set()
 
     async def _process(self, job: ClaimedJob) -> ClaimedJob | None:
         """Do the job and store its outcome; the next job, claimed with the outcome."""
@@ -223,9 +289,23 @@ class Worker:
         except asyncio.CancelledError:
             if (claimed := finishing.result()) is not None:
                 await _finish_even_if_cancelled(self._write(claimed, self._queue.release))
+                self._let_go(claimed)
             raise
 
     async def _generate(self, job: ClaimedJob) -> GeneratedPrompt:
+        """The job's prompt within ``job_timeout_s``, however many retries it takes."""
+        try:
+            async with asyncio.timeout(self.options.job_timeout_s):
+                return await self._generate_now(job)
+        except TimeoutError:
+            raise GenerationError(
+                ErrorCode.TIMEOUT,
+                f"Generation took longer than {self.options.job_timeout_s:g} s "
+                "(loading the image and the AI provider together).",
+                transient=False,
+            ) from None
+
+    async def _generate_now(self, job: ClaimedJob) -> GeneratedPrompt:
         if not job.variant_pending:
             raise GenerationError(ErrorCode.INVALID_REQUEST, "The variant is no longer pending.")
         provider = await self._choice.for_user(job.user_id, job.stored_api_key)
@@ -238,9 +318,14 @@ class Worker:
         return await call_with_retries(lambda: provider.generate(request), self.options.retry)
 
     async def _hold_lease(self, job: ClaimedJob, work: asyncio.Task[GeneratedPrompt]) -> bool:
-        """Renew the lease until ``work`` is done; False (and ``work`` cancelled) if it was lost."""
+        """Renew the lease until ``work`` is done; False (and ``work`` cancelled) if it was lost.
+
+        Renewed every ``poll_s`` (at most a third of the lease): a job deleted with its
+        variant is found gone, and its work cancelled, that soon.
+        """
+        every = min(self.options.lease_s / 3, self.options.poll_s)
         while True:
-            done, _ = await asyncio.wait({work}, timeout=self.options.lease_s / 3)
+            done, _ = await asyncio.wait({work}, timeout=every)
             if done:
                 return True
             if await self._write(job, self._queue.extend_lease) is False:
@@ -260,9 +345,16 @@ class Worker:
         claim_next = not self._stopping.is_set()
         outcome = await self._write(
             job,
-            lambda job: self._queue.finish(job, prompt=prompt, error=error, claim_next=claim_next),
+            lambda job: self._queue.finish(
+                job,
+                prompt=prompt,
+                error=error,
+                claim_next=claim_next,
+                busy_users=self._shares.busy_users(finishing=job),
+            ),
         )
         stored, claimed = outcome or (False, None)
+        self._shares.hold(claimed, finishing=job)
         if not stored:
             self._emit("lost", job, started)
         elif prompt is not None:
@@ -287,7 +379,7 @@ class Worker:
                 return await operation(job)
             except _DB_ERRORS as exc:
                 if time.monotonic() > deadline:
-                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, _brief(exc))
+                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, brief(exc))
                     return None
                 await asyncio.sleep(self.options.db_retry_s)
 
@@ -303,16 +395,15 @@ class Worker:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    def _database_down(self, exc: BaseException) -> None:
-        """Say so once per outage, not once per retry."""
-        if not self._db_down:
-            self._db_down = True
-            log.warning(
-                "worker %s: database unavailable (%s); retrying every %.1f s",
-                self.id,
-                _brief(exc),
-                self.options.db_retry_s,
-            )
+    def _database_down(self, exc: BaseException) -> float:
+        """The pause before trying again; stops the worker when retrying cannot help."""
+        try:
+            return self._outage.failed(exc)
+        except DatabaseError as fatal:
+            if self._fatal is None:
+                self._fatal = fatal
+                self.stop(now=True)
+            return 0.0
 
     async def _listen(self) -> None:
         while True:
@@ -325,16 +416,24 @@ class Worker:
                     async for _ in conn.notifies():
                         self._wake.set()
             except psycopg.Error as exc:
-                log.debug("worker %s: LISTEN connection lost (%s)", self.id, _brief(exc))
+                log.debug("worker %s: LISTEN connection lost (%s)", self.id, brief(exc))
             await asyncio.sleep(self.options.db_retry_s)
 
     async def _reap(self) -> None:
         while True:
+            await asyncio.sleep(self.options.poll_s)
             with contextlib.suppress(*_DB_ERRORS):
                 failed = await self._queue.fail_exhausted()
                 if failed:
                     log.warning("worker %s: %d job(s) failed after lost workers", self.id, failed)
-            await asyncio.sleep(self.options.poll_s)
+            await self._requeue_expired()
+
+    async def _requeue_expired(self) -> None:
+        """Jobs whose worker's lease ran out go back to their original place in the queue."""
+        with contextlib.suppress(*_DB_ERRORS):
+            requeued = await self._queue.requeue_expired()
+            if requeued:
+                log.info("worker %s: %d job(s) of lost workers queued again", self.id, requeued)
 
     def _emit(
         self,
@@ -374,7 +473,3 @@ async def _finish_even_if_cancelled(write: Awaitable[T]) -> T:
     except asyncio.CancelledError:
         await task
         raise
-
-
-def _brief(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

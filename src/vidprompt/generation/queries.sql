@@ -42,10 +42,12 @@ select variant.*, unfinished.n as unfinished
 from unfinished left join variant on true;
 
 -- name: claim
--- The oldest due job: queued, or running with its lease run out (its worker died).
+-- The oldest due job: queued, or running with its lease run out (its worker died). Jobs of
+-- busy_users (who already hold their share of this worker's slots) wait for another turn.
 with due as (
   select id from public.generation_jobs
   where state in ('queued', 'running') and run_after <= now() and attempts < max_attempts
+    and user_id <> all(%(busy_users)s::uuid[])
   order by run_after, id
   limit 1
   for update skip locked
@@ -110,6 +112,17 @@ with job as (
 )
 select pg_notify('vidprompt_generation_jobs', '') from job;
 
+-- name: requeue_expired
+-- Jobs whose worker died (lease run out, attempts left) go back to the queue at the place
+-- they had when they were enqueued, ahead of everything queued later, and workers are woken.
+with job as (
+  update public.generation_jobs
+  set state = 'queued', locked_by = null, run_after = created_at
+  where state = 'running' and run_after <= now() and attempts < max_attempts
+  returning id
+)
+select id, pg_notify('vidprompt_generation_jobs', '') from job;
+
 -- name: fail_exhausted
 -- Jobs whose last allowed claim outlived its lease: their workers keep dying on them.
 with job as (
@@ -139,6 +152,11 @@ values (
 on conflict (bucket_id, name)
 do update set owner = excluded.owner, owner_id = excluded.owner_id,
   metadata = excluded.metadata, updated_at = now();
+
+-- name: owner_object
+-- Run in the image owner's scope (role authenticated, the owner's claims): the project's
+-- storage policies decide whether the owner may read the object the image names.
+select id from storage.objects where bucket_id = %(bucket)s and name = %(name)s;
 
 -- name: remove_object
 delete from storage.objects where bucket_id = %(bucket)s and name = %(name)s returning id;

@@ -54,15 +54,34 @@ class Owner:
 
 
 def owner_with_image(url: str, workdir: Path | None = None) -> Owner:
-    """A user with one image; with ``workdir``, the image's file is in its local storage."""
+    """A user with one image; with ``workdir``, the image is an object in its local storage."""
     with psycopg.connect(url, autocommit=True) as conn:
         user_id = create_user(conn)
         image_id = create_image(conn, user_id)
     if workdir is not None:
-        file = workdir / STATE_DIR / "storage" / BUCKET / f"{user_id}/i.png"
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(sample_image())
+        store_object(url, workdir, f"{user_id}/i.png", owner=user_id)
     return Owner(user_id, image_id)
+
+
+def store_object(
+    url: str, workdir: Path | None, name: str, *, owner: uuid.UUID, content: bytes | None = None
+) -> None:
+    """An object of ``owner`` as Supabase Storage keeps one: its ``storage.objects`` row, and
+    with ``workdir`` its file in local storage (without, the bytes are a stand-in's)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "insert into storage.buckets (id, name) values (%s, %s) on conflict do nothing",
+            [BUCKET, BUCKET],
+        )
+        conn.execute(
+            "insert into storage.objects (bucket_id, name, owner, owner_id) values (%s, %s, %s,"
+            " %s::text)",
+            [BUCKET, name, owner, owner],
+        )
+    if workdir is not None:
+        file = workdir / STATE_DIR / "storage" / BUCKET / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(sample_image() if content is None else content)
 
 
 async def enqueue(

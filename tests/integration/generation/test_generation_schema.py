@@ -15,6 +15,7 @@ from vidprompt.generation import KeyCipher, new_server_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 
 Conn = psycopg.Connection[TupleRow]
@@ -106,3 +107,28 @@ def test_deleting_the_image_deletes_its_variants_and_jobs(schema_url: str, conn:
 
     assert rows(schema_url, "select count(*) from public.generation_jobs") == [(0,)]
     assert rows(schema_url, "select count(*) from public.video_prompts") == [(0,)]
+
+
+def test_storage_objects_are_their_folders_owners_alone(
+    schema_url: str, conn: Conn, tmp_path: Path
+) -> None:
+    owner = owner_with_image(schema_url, tmp_path)
+    other = owner_with_image(schema_url, tmp_path)
+    mine = f"{owner.user_id}/i.png"
+    select = "select name from storage.objects order by name"
+
+    with acting_as(conn, "authenticated", owner.user_id):
+        assert conn.execute(select).fetchall() == [(mine,)]
+    with acting_as(conn, "authenticated", other.user_id):
+        assert conn.execute(select).fetchall() == [(f"{other.user_id}/i.png",)]
+        changed = conn.execute(
+            "update storage.objects set name = name || '.stolen' where name = %s", [mine]
+        )
+        assert changed.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "insert into storage.objects (bucket_id, name) values ('generated_images', %s)",
+                [f"{owner.user_id}/planted.png"],
+            )
+    with acting_as(conn, "anon"):
+        assert conn.execute(select).fetchall() == []

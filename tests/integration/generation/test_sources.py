@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.integration.generation._standins import Reply, StandIn
 from vidprompt.generation import (
+    NOT_IN_STORAGE,
     ErrorCode,
     FirstFound,
     GenerationError,
@@ -21,7 +23,7 @@ from vidprompt.generation import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 USER = "6f1c2b9e-0000-4000-8000-000000000001"
@@ -45,6 +47,17 @@ def server() -> Iterator[StandIn]:
 
 def _png_reply(png: bytes, **headers: str) -> Reply:
     return Reply(body=png, headers={"Content-Type": "image/png"} | headers)
+
+
+def _dripping(png: bytes, drip_s: float) -> Reply:
+    return Reply(body=png, headers={"Content-Type": "image/png"}, drip_s=drip_s)
+
+
+def _until(predicate: Callable[[], bool], timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 # --- local storage -----------------------------------------------------------------
@@ -192,3 +205,73 @@ def test_first_found_does_not_hide_a_transient_failure(tmp_path: Path, server: S
     source = FirstFound([HttpSource(allow_private_hosts=True), LocalStorage(tmp_path)])
     error = _refusal(source, ImageRef(f"{server.url}/i.png", f"{USER}/x.png"))
     assert error.transient
+
+
+# --- hostile fields: escapes, redirects, slow servers, private addresses in disguise ---------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{USER}/../../../../auth/v1/admin/users",
+        f"{USER}/%2e%2e/%2e%2e/other_bucket/x.png",
+        f"{USER}/..%2F..%2Frest/v1/profiles",
+        f"{USER}\\..\\x.png",
+        "/generated_images/x.png",
+    ],
+)
+def test_supabase_storage_sends_nothing_for_a_name_that_climbs_out(
+    server: StandIn, name: str
+) -> None:
+    error = _refusal(SupabaseStorage(server.url, "service-key"), ImageRef("", name))
+    assert (error.code, error.transient) == (ErrorCode.IMAGE_UNAVAILABLE, False)
+    assert server.requests() == []
+
+
+def test_supabase_storage_encodes_each_segment(server: StandIn, png: bytes) -> None:
+    server.script(_png_reply(png))
+    storage = SupabaseStorage(server.url, "service-key")
+    _fetch(storage, ImageRef("", f"{USER}/a b/c#d?e=f.png"))
+    [seen] = server.requests()
+    assert seen.path == f"/storage/v1/object/generated_images/{USER}/a%20b/c%23d%3Fe%3Df.png"
+
+
+def test_supabase_storage_follows_no_redirect(server: StandIn, png: bytes) -> None:
+    with StandIn(_png_reply(png)) as elsewhere:
+        server.script(Reply(302, b"", {"Location": f"{elsewhere.url}/x.png"}))
+        error = _refusal(SupabaseStorage(server.url, "service-key"), ImageRef("", f"{USER}/i.png"))
+        assert "redirect" in error.message
+        assert elsewhere.requests() == []  # the service key went nowhere else
+
+
+def test_a_missing_object_reads_the_same_from_every_storage(
+    tmp_path: Path, server: StandIn
+) -> None:
+    server.script(Reply(400, {"statusCode": "404", "error": "not_found"}))
+    remote = _refusal(SupabaseStorage(server.url, "k"), ImageRef("", f"{USER}/gone.png"))
+    local = _refusal(LocalStorage(tmp_path), ImageRef("", f"{USER}/gone.png"))
+    assert remote.message == local.message == NOT_IN_STORAGE
+
+
+def test_http_source_has_one_deadline_for_a_dripping_download(server: StandIn, png: bytes) -> None:
+    server.script(_dripping(png * 20, 0.05))
+    source = HttpSource(allow_private_hosts=True, deadline_s=0.5)
+    error = _refusal(source, ImageRef(f"{server.url}/slow.png", "x"))
+    assert (error.code, error.transient) == (ErrorCode.IMAGE_UNAVAILABLE, True)
+    assert "longer than 0.5 s" in error.message
+    _until(lambda: server.requests()[0].disconnected)  # the worker hung up on the server
+
+
+def test_http_source_checks_the_size_cap_while_streaming(server: StandIn, png: bytes) -> None:
+    server.script(Reply(body=png * 4, headers={"Content-Type": "image/png"}, drip_s=0.001,
+                        drip_bytes=512))  # fmt: skip
+    source = HttpSource(allow_private_hosts=True, max_bytes=len(png) * 2)
+    assert _refusal(source, ImageRef(f"{server.url}/big", "x")).code is ErrorCode.IMAGE_TOO_LARGE
+
+
+@pytest.mark.parametrize("host", ["[::ffff:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]"])
+def test_http_source_refuses_loopback_written_as_ipv6(server: StandIn, host: str) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    error = _refusal(HttpSource(), ImageRef(f"http://{host}:{port}/i.png", "x"))
+    assert "private" in error.message
+    assert server.requests() == []

@@ -1,0 +1,120 @@
+"""A database the worker cannot use: away for a while (wait), or never usable as given (stop).
+
+A wrong password, an unknown role or database, a host name that does not resolve or a
+connection string that does not parse will not mend by retrying: after ``attempts`` tries,
+spaced out, the worker stops with one clear message. Anything else (refused, timed out,
+restarting) is an outage: retried with a growing pause, and logged once per interval rather
+than by every slot on every try.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import psycopg
+
+from vidprompt.errors import DatabaseError
+
+log = logging.getLogger("vidprompt.worker")
+
+# invalid_password, invalid_authorization_specification (unknown role, no pg_hba entry),
+# invalid_catalog_name (no such database)
+_PERMANENT_SQLSTATES = frozenset({"28P01", "28000", "3D000"})
+_PERMANENT_TEXT = (
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "does not exist",
+    "failed to resolve host",
+    "could not translate host name",
+    "connection info string",
+    "invalid connection option",
+    "invalid percent-encoded",
+    "invalid uri",
+    "invalid sslmode",
+)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Whether retrying ``exc`` can never help (as opposed to the server being away)."""
+    if isinstance(exc, psycopg.ProgrammingError):
+        return True  # the connection string itself does not parse
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    if exc.sqlstate in _PERMANENT_SQLSTATES:
+        return True
+    text = str(exc).lower()
+    return any(marker in text for marker in _PERMANENT_TEXT)
+
+
+def brief(exc: BaseException) -> str:
+    """The error's last meaningful line (libpq puts the server's reason last)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
+class Outage:
+    """One worker's view of its database being unusable, shared by all its slots."""
+
+    def __init__(
+        self,
+        worker_id: str,
+        *,
+        base_s: float = 1.0,
+        max_s: float = 30.0,
+        log_every_s: float = 30.0,
+        attempts: int = 3,
+    ) -> None:
+        self.worker_id = worker_id
+        self.base_s, self.max_s, self.log_every_s, self.attempts = (
+            base_s,
+            max_s,
+            log_every_s,
+            attempts,
+        )
+        self._since: float | None = None
+        self._logged_at = float("-inf")
+        self._permanent = 0
+        self._permanent_at = float("-inf")
+
+    @property
+    def down(self) -> bool:
+        return self._since is not None
+
+    def failed(self, exc: BaseException) -> float:
+        """Note a failed try; the pause before the next, or :class:`DatabaseError` to stop."""
+        now = time.monotonic()
+        if self._since is None:
+            self._since = now
+        pause = min(self.max_s, max(self.base_s, (now - self._since) / 2))
+        if is_permanent(exc):
+            self._count_permanent(exc, now)
+        else:
+            self._permanent = 0
+        if now - self._logged_at >= self.log_every_s:
+            self._logged_at = now
+            log.warning(
+                "worker %s: database unavailable for %.0f s (%s); retrying every %.0f s or less",
+                self.worker_id,
+                now - self._since,
+                brief(exc),
+                pause,
+            )
+        return pause
+
+    def recovered(self) -> None:
+        if self._since is not None:
+            log.info("worker %s: the database is reachable again", self.worker_id)
+        self._since, self._permanent, self._logged_at = None, 0, float("-inf")
+
+    def _count_permanent(self, exc: BaseException, now: float) -> None:
+        # Several slots fail at once; tries count once per pause, not once per slot.
+        if now - self._permanent_at >= self.base_s:
+            self._permanent += 1
+            self._permanent_at = now
+        if self._permanent >= self.attempts or isinstance(exc, psycopg.ProgrammingError):
+            raise DatabaseError(
+                f"The worker cannot use the database: {brief(exc)}",
+                hint="Check the database URL (--db-url or DATABASE_URL): host, user, password"
+                " and database name. Retrying will not help.",
+            ) from exc

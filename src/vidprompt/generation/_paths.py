@@ -1,0 +1,68 @@
+"""Storage object names that cannot escape their bucket, and URLs built from them.
+
+``images.storage_path`` is written by users. A name is accepted only as plain segments
+separated by ``/``: no empty, ``.`` or ``..`` segment (also not percent-encoded), no
+backslash, no leading ``/``, no control character. The API checks it when an image is
+recorded and the worker again before it reads the object (rows can be written through the
+Data API too). URLs to Supabase Storage are built segment by segment, each percent-encoded,
+so nothing in a name can become a path separator, a query or a fragment.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote, unquote
+
+MAX_NAME_CHARS = 1024  # Supabase Storage's limit for an object name
+
+
+class InvalidObjectName(ValueError):
+    """Not a storage object name vidprompt will read."""
+
+
+def check_object_name(name: str) -> str:
+    """``name`` if it is a safe object name; else :class:`InvalidObjectName` saying why."""
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise InvalidObjectName(f"must have 1 to {MAX_NAME_CHARS} characters")
+    if name.startswith("/"):
+        raise InvalidObjectName("must not start with '/'")
+    for segment in name.split("/"):
+        _check_segment(segment)
+    return name
+
+
+def check_bucket(bucket: str) -> str:
+    """``bucket`` if it is one safe segment (no ``/``)."""
+    if "/" in bucket:
+        raise InvalidObjectName("a bucket name must not contain '/'")
+    _check_segment(bucket)
+    return bucket
+
+
+def object_url_path(bucket: str, name: str) -> str:
+    """``<bucket>/<name>`` for a URL: checked, and every segment percent-encoded."""
+    segments = [check_bucket(bucket), *check_object_name(name).split("/")]
+    return "/".join(quote(segment, safe="") for segment in segments)
+
+
+def _check_segment(segment: str) -> None:
+    decoded = _fully_unquoted(segment)
+    if decoded in ("", ".", ".."):
+        raise InvalidObjectName("must not have an empty, '.' or '..' segment")
+    if "\\" in decoded or "/" in decoded:
+        raise InvalidObjectName("must not contain a backslash or an encoded '/'")
+    if any(unicodedata.category(char).startswith("C") for char in decoded):
+        raise InvalidObjectName("must not contain control characters")
+
+
+def _fully_unquoted(text: str) -> str:
+    """Percent-decoding repeated until nothing changes, so ``%252e`` counts as ``.`` too."""
+    for _ in range(5):
+        try:
+            decoded = unquote(text, errors="strict") if "%" in text else text
+        except UnicodeDecodeError:
+            raise InvalidObjectName("is not valid percent-encoded UTF-8") from None
+        if decoded == text:
+            return text
+        text = decoded
+    raise InvalidObjectName("is percent-encoded too many times")
