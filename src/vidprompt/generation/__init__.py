@@ -38,7 +38,6 @@ from vidprompt.generation._provider import (
     PromptRequest,
     Provider,
     accept_output,
-    word_count,
 )
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
 from vidprompt.generation._secrets import KeyCipher, new_server_key
@@ -53,6 +52,7 @@ from vidprompt.generation._sources import BUCKET, FirstFound, ImageRef, ImageSou
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
+from vidprompt.prompts import word_count  # the one definition; kept here for old callers
 
 __all__ = [
     "BUCKET",
