@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
@@ -12,9 +13,10 @@ from vidprompt import __version__
 from vidprompt.api._middleware import REQUEST_ID_HEADER, BodyLimit, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
-from vidprompt.api.routes import health, images, variants, vocabulary
+from vidprompt.api.routes import health, images, suggestions, variants, vocabulary
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
+from vidprompt.generation import ActionSuggester, image_sources
 from vidprompt.prompts import Store
 
 if TYPE_CHECKING:
@@ -48,17 +50,21 @@ def create_app(
     database_url: str | None = None,
     verifier: TokenVerifier | None = None,
     services: Sequence[BackgroundService] = (),
+    workdir: Path | None = None,
 ) -> FastAPI:
     """The API over ``database_url`` (default: ``settings.database_url``).
 
     ``verifier`` defaults to one built from the settings' secret and JWKS; the command line
     passes its own to add the local database's secret. ``services`` start after the store
-    opens and close, in reverse order, before it closes.
+    opens and close, in reverse order, before it closes. ``workdir`` is the project folder
+    whose ``.vidprompt/storage`` holds local storage (default: the current folder).
     """
     url = database_url or settings.database_url
     if not url:
         raise ConfigError("No database to serve: pass --db-url or set DATABASE_URL.")
     store = Store(url, settings=settings)
+    folder = workdir or Path()
+    suggester = ActionSuggester(store, settings=settings, images=image_sources(settings, folder))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +78,7 @@ def create_app(
         finally:
             for service in reversed(started):
                 await service.close()
+            await suggester.aclose()
             await store.close()
 
     app = FastAPI(
@@ -86,8 +93,9 @@ def create_app(
     app.state.settings = settings
     app.state.verifier = verifier or build_verifier(settings, secret=settings.jwt_secret)
     app.state.store = store
+    app.state.suggester = suggester
     install_problem_handlers(app)
-    for module in (health, images, variants, vocabulary):
+    for module in (health, images, variants, suggestions, vocabulary):
         app.include_router(module.router)
     install_openapi(app)
     # Added innermost first: CORS answers preflights before anything else looks at them.

@@ -57,7 +57,9 @@ def serve(
     if worker:
         services.append(build_worker(url, settings=settings, workdir=workdir))
     configure_logging()
-    app = create_app(settings, database_url=url, verifier=verifier, services=services)
+    app = create_app(
+        settings, database_url=url, verifier=verifier, services=services, workdir=workdir
+    )
     err_console.print(f"Serving on http://{host}:{port} (docs: /docs)")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
 

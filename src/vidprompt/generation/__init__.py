@@ -49,6 +49,11 @@ from vidprompt.generation._setup import (
     sample_image,
 )
 from vidprompt.generation._sources import BUCKET, FirstFound, ImageRef, ImageSource, LocalStorage
+from vidprompt.generation._suggestions import (
+    ActionSuggester,
+    ActionSuggestions,
+    UnavailableReason,
+)
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
@@ -60,6 +65,8 @@ __all__ = [
     "SYSTEM_INSTRUCTION",
     "TEMPLATE_MODEL_NAME",
     "TRANSIENT",
+    "ActionSuggester",
+    "ActionSuggestions",
     "ErrorCode",
     "FirstFound",
     "GeminiProvider",
@@ -78,6 +85,7 @@ __all__ = [
     "RetryPolicy",
     "SupabaseStorage",
     "TemplateProvider",
+    "UnavailableReason",
     "Worker",
     "WorkerOptions",
     "accept_output",
