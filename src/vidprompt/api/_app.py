@@ -10,13 +10,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from vidprompt import __version__
-from vidprompt.api._middleware import REQUEST_ID_HEADER, BodyLimit, RequestContext
+from vidprompt.api._middleware import REQUEST_ID_HEADER, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
-from vidprompt.api.routes import health, images, suggestions, variants, vocabulary
+from vidprompt.api._uploads import UploadAwareBodyLimit
+from vidprompt.api.routes import health, images, suggestions, uploads, variants, vocabulary
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
-from vidprompt.generation import ActionSuggester, image_sources
+from vidprompt.generation import ActionSuggester, image_sources, local_storage
+from vidprompt.generation._uploads import LocalUploads, ObjectWriter, SupabaseUploads
 from vidprompt.prompts import Store
 
 if TYPE_CHECKING:
@@ -94,12 +96,18 @@ def create_app(
     app.state.verifier = verifier or build_verifier(settings, secret=settings.jwt_secret)
     app.state.store = store
     app.state.suggester = suggester
+    app.state.uploads = _object_writer(settings, store, folder)
     install_problem_handlers(app)
-    for module in (health, images, variants, suggestions, vocabulary):
+    # Uploads first: that route takes only the multipart requests of POST /images.
+    for module in (health, uploads, images, variants, suggestions, vocabulary):
         app.include_router(module.router)
     install_openapi(app)
     # Added innermost first: CORS answers preflights before anything else looks at them.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        UploadAwareBodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes,
+    )
     app.add_middleware(RequestContext)
     if settings.cors_origins:
         app.add_middleware(
@@ -111,3 +119,10 @@ def create_app(
             max_age=600,
         )
     return app
+
+
+def _object_writer(settings: Settings, store: Store, workdir: Path) -> ObjectWriter:
+    """Where uploads go: the project's Supabase Storage when configured, else local storage."""
+    if settings.supabase_url:
+        return SupabaseUploads(settings.supabase_url, settings.supabase_anon_key)
+    return LocalUploads(store, local_storage(workdir))
