@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from vidprompt import __version__
 from vidprompt.api._middleware import REQUEST_ID_HEADER, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
 from vidprompt.api._uploads import UploadAwareBodyLimit
-from vidprompt.api.routes import health, images, suggestions, uploads, variants, vocabulary
+from vidprompt.api.routes import (
+    health,
+    images,
+    panel,
+    suggestions,
+    uploads,
+    variants,
+    vocabulary,
+)
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
 from vidprompt.generation import ActionSuggester, image_sources, local_storage
@@ -24,6 +33,7 @@ from vidprompt.prompts import Store
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
 
+    from vidprompt.api._local_sign_in import LocalSignIn
     from vidprompt.auth import TokenVerifier
     from vidprompt.config import Settings
 
@@ -53,6 +63,7 @@ def create_app(
     verifier: TokenVerifier | None = None,
     services: Sequence[BackgroundService] = (),
     workdir: Path | None = None,
+    local_sign_in: LocalSignIn | None = None,
 ) -> FastAPI:
     """The API over ``database_url`` (default: ``settings.database_url``).
 
@@ -60,13 +71,15 @@ def create_app(
     passes its own to add the local database's secret. ``services`` start after the store
     opens and close, in reverse order, before it closes. ``workdir`` is the project folder
     whose ``.vidprompt/storage`` holds local storage (default: the current folder).
+    ``local_sign_in`` lets the panel sign in with an e-mail address (the local database only).
     """
     url = database_url or settings.database_url
     if not url:
         raise ConfigError("No database to serve: pass --db-url or set DATABASE_URL.")
     store = Store(url, settings=settings)
     folder = workdir or Path()
-    suggester = ActionSuggester(store, settings=settings, images=image_sources(settings, folder))
+    sources = image_sources(settings, folder)
+    suggester = ActionSuggester(store, settings=settings, images=sources)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -96,11 +109,14 @@ def create_app(
     app.state.verifier = verifier or build_verifier(settings, secret=settings.jwt_secret)
     app.state.store = store
     app.state.suggester = suggester
+    app.state.images = sources
+    app.state.local_sign_in = local_sign_in
     app.state.uploads = _object_writer(settings, store, folder)
     install_problem_handlers(app)
     # Uploads first: that route takes only the multipart requests of POST /images.
-    for module in (health, uploads, images, variants, suggestions, vocabulary):
+    for module in (health, uploads, images, variants, suggestions, vocabulary, panel):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(panel.STATIC)), name="static")
     install_openapi(app)
     # Added innermost first: CORS answers preflights before anything else looks at them.
     app.add_middleware(
