@@ -101,6 +101,38 @@ export type Database = {
           },
         ]
       }
+      image_suggestions: {
+        Row: {
+          created_at: string
+          image_id: string
+          model_name: string
+          suggestions: string[]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          image_id: string
+          model_name: string
+          suggestions: string[]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          image_id?: string
+          model_name?: string
+          suggestions?: string[]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "image_suggestions_image_id_user_id_fkey"
+            columns: ["image_id", "user_id"]
+            isOneToOne: true
+            referencedRelation: "images"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
       images: {
         Row: {
           collection_id: string | null

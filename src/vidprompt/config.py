@@ -49,6 +49,19 @@ class Settings(BaseSettings):
     jwks_file: str | None = Field(default=None, description="A JWKS file instead of a URL.")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    upload_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        le=10 * 1024 * 1024,
+        description="Largest image POST /images accepts as an upload (at most 10 MiB, what "
+        "the worker sends to Gemini).",
+    )
+    supabase_anon_key: str | None = Field(
+        default=None,
+        validation_alias="SUPABASE_ANON_KEY",
+        description="The project's anon key: uploads to Supabase Storage and the panel's "
+        "password sign-in go through the project's gateway with it.",
+    )
 
     # --- generation and worker ---
     gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")

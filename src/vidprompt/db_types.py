@@ -120,6 +120,38 @@ class GenerationJobsUpdate(TypedDict, total=False):
     variant_id: uuid.UUID
 
 
+class ImageSuggestionsRow(BaseModel):
+    """A row of the table public.image_suggestions."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    created_at: AwareDatetime
+    image_id: uuid.UUID
+    model_name: str
+    suggestions: Annotated[list[str], Field(max_length=5)]
+    user_id: uuid.UUID
+
+
+class ImageSuggestionsInsert(TypedDict):
+    """A new row of public.image_suggestions; keys with a default may be left out."""
+
+    created_at: NotRequired[AwareDatetime]
+    image_id: uuid.UUID
+    model_name: str
+    suggestions: Annotated[list[str], Field(max_length=5)]
+    user_id: uuid.UUID
+
+
+class ImageSuggestionsUpdate(TypedDict, total=False):
+    """A change to rows of public.image_suggestions: only the columns to set."""
+
+    created_at: AwareDatetime
+    image_id: uuid.UUID
+    model_name: str
+    suggestions: Annotated[list[str], Field(max_length=5)]
+    user_id: uuid.UUID
+
+
 class ImagesRow(BaseModel):
     """A row of the table public.images."""
 

@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from vidprompt import __version__
-from vidprompt.api._middleware import REQUEST_ID_HEADER, BodyLimit, RequestContext
+from vidprompt.api._middleware import REQUEST_ID_HEADER, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
-from vidprompt.api.routes import health, images, variants, vocabulary
+from vidprompt.api._uploads import UploadAwareBodyLimit
+from vidprompt.api.routes import (
+    health,
+    images,
+    panel,
+    suggestions,
+    uploads,
+    variants,
+    vocabulary,
+)
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
+from vidprompt.generation import ActionSuggester, image_sources, local_storage
+from vidprompt.generation._uploads import LocalUploads, ObjectWriter, SupabaseUploads
 from vidprompt.prompts import Store
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
+    from collections.abc import AsyncIterator, Callable, Sequence
 
+    from vidprompt.api._local_sign_in import LocalSignIn
     from vidprompt.auth import TokenVerifier
     from vidprompt.config import Settings
+    from vidprompt.database import Database
+    from vidprompt.generation import ImageData, ImageRef, ImageSource
 
 DESCRIPTION = """\
 Video prompts for the images of a Supabase app, for the app's frontend.
@@ -48,17 +64,24 @@ def create_app(
     database_url: str | None = None,
     verifier: TokenVerifier | None = None,
     services: Sequence[BackgroundService] = (),
+    workdir: Path | None = None,
+    local_sign_in: LocalSignIn | None = None,
 ) -> FastAPI:
     """The API over ``database_url`` (default: ``settings.database_url``).
 
     ``verifier`` defaults to one built from the settings' secret and JWKS; the command line
     passes its own to add the local database's secret. ``services`` start after the store
-    opens and close, in reverse order, before it closes.
+    opens and close, in reverse order, before it closes. ``workdir`` is the project folder
+    whose ``.vidprompt/storage`` holds local storage (default: the current folder).
+    ``local_sign_in`` lets the panel sign in with an e-mail address (the local database only).
     """
     url = database_url or settings.database_url
     if not url:
         raise ConfigError("No database to serve: pass --db-url or set DATABASE_URL.")
     store = Store(url, settings=settings)
+    folder = workdir or Path()
+    sources = _StoreImages(image_sources(settings, folder), store)
+    suggester = ActionSuggester(store, settings=settings, images=sources)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +95,7 @@ def create_app(
         finally:
             for service in reversed(started):
                 await service.close()
+            await suggester.aclose()
             await store.close()
 
     app = FastAPI(
@@ -86,12 +110,22 @@ def create_app(
     app.state.settings = settings
     app.state.verifier = verifier or build_verifier(settings, secret=settings.jwt_secret)
     app.state.store = store
+    app.state.suggester = suggester
+    app.state.images = sources
+    app.state.local_sign_in = local_sign_in
+    app.state.uploads = _object_writer(settings, store, folder)
     install_problem_handlers(app)
-    for module in (health, images, variants, vocabulary):
+    # Uploads first: that route takes only the multipart requests of POST /images.
+    for module in (health, uploads, images, variants, suggestions, vocabulary, panel):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(panel.STATIC)), name="static")
     install_openapi(app)
     # Added innermost first: CORS answers preflights before anything else looks at them.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        UploadAwareBodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes,
+    )
     app.add_middleware(RequestContext)
     if settings.cors_origins:
         app.add_middleware(
@@ -103,3 +137,25 @@ def create_app(
             max_age=600,
         )
     return app
+
+
+def _object_writer(settings: Settings, store: Store, workdir: Path) -> ObjectWriter:
+    """Where uploads go: the project's Supabase Storage when configured, else local storage."""
+    if settings.supabase_url:
+        return SupabaseUploads(settings.supabase_url, settings.supabase_anon_key)
+    return LocalUploads(store, local_storage(workdir))
+
+
+class _StoreImages:
+    """The worker's image sources over the store's database, which exists once it opens.
+
+    Storage is read only for objects the image's owner may read, asked in the owner's scope
+    through that database: the API serves and describes images with the worker's own check.
+    """
+
+    def __init__(self, sources: Callable[[Database], ImageSource], store: Store) -> None:
+        self._sources = sources
+        self._store = store
+
+    async def fetch(self, image: ImageRef) -> ImageData:
+        return await self._sources(self._store.database).fetch(image)

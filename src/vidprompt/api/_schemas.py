@@ -13,7 +13,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    computed_field,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from vidprompt.db_types import ImagesType, VideoPromptsCameraStyle, VideoPromptsStatus
@@ -25,6 +33,9 @@ from vidprompt.prompts import (
     MAX_PAGE_SIZE,
     MAX_PROMPT_CHARS,
     FilmEffect,
+    LengthFeedback,
+    length_feedback,
+    word_count,
 )
 
 _REQUEST = ConfigDict(extra="forbid")
@@ -91,6 +102,19 @@ class VariantPublic(BaseModel):
     updated_at: AwareDatetime
     position: int = Field(ge=1)
     total: int = Field(ge=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def word_count(self) -> int:
+        """Words in ``prompt_text``, counted as the app counts them (whitespace-separated)."""
+        return word_count(self.prompt_text)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def length_feedback(self) -> LengthFeedback:
+        """``optimal`` for 50-150 words (green), ``long`` 151-200 (yellow), ``too_long``
+        above 200 (red), ``short`` below 50 (no warning)."""
+        return length_feedback(self.word_count)
 
 
 class VariantList(BaseModel):

@@ -24,7 +24,6 @@ from vidprompt.generation import (
     build_worker,
     enqueue_generation,
     local_storage,
-    word_count,
 )
 from vidprompt.generation._demo import (
     DEMO_EMAIL,
@@ -34,7 +33,7 @@ from vidprompt.generation._demo import (
 )
 from vidprompt.generation._objects import image_traces, remove_object
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, discover, push
-from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store
+from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store, length_feedback, word_count
 
 if TYPE_CHECKING:
     import uuid
@@ -49,6 +48,8 @@ REQUESTS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("statisch", ("dreamy", "soft"), None),
 )
 _WAIT_S = 600.0
+# The app's colours for length feedback; short prompts get no warning, so no colour.
+_FEEDBACK_COLOURS = {"short": "default", "optimal": "green", "long": "yellow", "too_long": "red"}
 
 
 def demo(workdir: Workdir = Path()) -> None:
@@ -181,7 +182,7 @@ def _show(variant: Variant) -> None:
         console.print(Padding(Text(variant.error_message or ""), (0, 0, 0, 5)))
         return
     words = word_count(variant.prompt_text)
-    colour = "green" if 50 <= words <= 150 else "red" if words > 200 else "yellow"
+    colour = _FEEDBACK_COLOURS[length_feedback(words)]
     console.print(f"   {head} · [{colour}]{words} Wörter[/] · {variant.model_name}")
     console.print(Padding(Text(variant.prompt_text), (0, 0, 0, 5)))
 

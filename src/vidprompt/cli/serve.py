@@ -11,6 +11,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from vidprompt.api import configure_logging, create_app
+from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
 from vidprompt.auth import build_verifier, signing_secret
 from vidprompt.cli._common import DbUrl, Workdir, err_console
 from vidprompt.config import Settings, load_settings
@@ -43,22 +44,33 @@ def serve(
     row-level security decides what each caller sees. Tokens are checked with
     VIDPROMPT_JWT_SECRET (HS256) and/or VIDPROMPT_JWKS_URL / VIDPROMPT_JWKS_FILE (ES256,
     RS256); on the local database with the local secret too, so `vidprompt auth token`
-    works without configuration. OpenAPI at /openapi.json, docs at /docs; logs are JSON.
+    works without configuration. The reference panel is at /, OpenAPI at /openapi.json, docs
+    at /docs; logs are JSON.
 
     Example: vidprompt serve --port 8000 --worker
     """
     settings = checked_settings()
     target = resolve_target(db_url, workdir)
     local = target.local is not None
-    verifier = build_verifier(settings, secret=signing_secret(settings, workdir, local=local))
+    secret = signing_secret(settings, workdir, local=local)
+    verifier = build_verifier(settings, secret=secret)
     _require_schema(target.url)
     url = psycopg.conninfo.make_conninfo(target.url, user=LOCAL_LOGIN_ROLE) if local else target.url
     services: list[BackgroundService] = []
     if worker:
         services.append(build_worker(url, settings=settings, workdir=workdir))
+    # The panel's e-mail sign-in: only for the local database, only on this machine.
+    sign_in = LocalSignIn(target.url, secret) if local and secret and is_loopback(host) else None
     configure_logging()
-    app = create_app(settings, database_url=url, verifier=verifier, services=services)
-    err_console.print(f"Serving on http://{host}:{port} (docs: /docs)")
+    app = create_app(
+        settings,
+        database_url=url,
+        verifier=verifier,
+        services=services,
+        workdir=workdir,
+        local_sign_in=sign_in,
+    )
+    err_console.print(f"Serving on http://{host}:{port} (panel: /, docs: /docs)")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
 
 

@@ -40,7 +40,6 @@ from vidprompt.generation._provider import (
     PromptRequest,
     Provider,
     accept_output,
-    word_count,
 )
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
 from vidprompt.generation._secrets import KeyCipher, new_server_key
@@ -59,9 +58,15 @@ from vidprompt.generation._sources import (
     ImageSource,
     LocalStorage,
 )
+from vidprompt.generation._suggestions import (
+    ActionSuggester,
+    ActionSuggestions,
+    UnavailableReason,
+)
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
+from vidprompt.prompts import word_count  # the one definition; kept here for old callers
 
 __all__ = [
     "BUCKET",
@@ -70,6 +75,8 @@ __all__ = [
     "SYSTEM_INSTRUCTION",
     "TEMPLATE_MODEL_NAME",
     "TRANSIENT",
+    "ActionSuggester",
+    "ActionSuggestions",
     "ErrorCode",
     "FirstFound",
     "GeminiProvider",
@@ -90,6 +97,7 @@ __all__ = [
     "RetryPolicy",
     "SupabaseStorage",
     "TemplateProvider",
+    "UnavailableReason",
     "Worker",
     "WorkerOptions",
     "accept_output",

@@ -53,6 +53,12 @@ def _transport_errors(name: str) -> tuple[type[Exception], ...]:
 _TIMEOUTS = _transport_errors("TimeoutException")
 _TRANSPORT_FAILURES = _transport_errors("TransportError")
 
+
+def transport_failures() -> tuple[type[Exception], ...]:
+    """What the SDK raises when the network fails (timeouts included)."""
+    return _TRANSPORT_FAILURES
+
+
 # A candidate that ended for one of these reasons was withheld by the provider's filters.
 _BLOCKED_FINISH = frozenset(
     {
@@ -102,6 +108,11 @@ class GeminiProvider:
     @property
     def model_name(self) -> str:
         return self._model
+
+    @property
+    def client(self) -> genai.Client:
+        """The SDK client, for other requests with the same key (action suggestions)."""
+        return self._client
 
     async def generate(self, request: PromptRequest) -> GeneratedPrompt:
         if request.image is None:

@@ -67,8 +67,3 @@ def accept_output(text: str | None) -> str:
             f"{PROMPT_MAX_CHARS} are allowed.",
         )
     return trimmed
-
-
-def word_count(text: str) -> int:
-    """Words as the app's word-count feedback counts them: runs of non-space characters."""
-    return len(text.split())

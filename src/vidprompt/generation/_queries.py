@@ -1,4 +1,4 @@
-"""The named queries of queries.sql, loaded once."""
+"""The named queries of this package's .sql files, each loaded once."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
 
 @cache
-def queries() -> dict[str, bytes]:
-    """Each ``-- name: X`` block of queries.sql, by name, ready to execute."""
-    text = resources.files(__package__).joinpath("queries.sql").read_text(encoding="utf-8")
+def queries(file: str = "queries.sql") -> dict[str, bytes]:
+    """Each ``-- name: X`` block of ``file`` (default queries.sql), by name, ready to execute."""
+    text = resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
     parts = _NAME.split(text)[1:]
     return {
         name: body.strip().rstrip(";").encode()

@@ -37,13 +37,21 @@ another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``
 ``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable``, ``StatementTimeout``;
 never a psycopg error; ``translate`` is that one translation, for code (the worker) that runs
 its own queries through the store's ``Database``. :mod:`vidprompt.prompts.vocabulary` is the
-one vocabulary: camera styles, film effects, their German labels, and the input rules.
+one vocabulary: camera styles, film effects, their German labels, and the input rules;
+``word_count`` and ``length_feedback`` are the one definition of a prompt's length rating.
 """
 
 from __future__ import annotations
 
 from vidprompt.database import Scope
 from vidprompt.prompts._errors import PermissionDenied, StatementTimeout, translate
+from vidprompt.prompts._length import (
+    LONG_WORDS_MAX,
+    OPTIMAL_WORDS,
+    LengthFeedback,
+    length_feedback,
+    word_count,
+)
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
 from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
 from vidprompt.prompts._store import Store
@@ -64,13 +72,16 @@ __all__ = [
     "CAMERA_STYLES",
     "DEFAULT_CAMERA_STYLE",
     "FILM_EFFECTS",
+    "LONG_WORDS_MAX",
     "MAX_FILM_EFFECTS",
     "MAX_INSTRUCTION_CHARS",
     "MAX_PAGE_SIZE",
     "MAX_PROMPT_CHARS",
+    "OPTIMAL_WORDS",
     "TRANSITIONS",
     "FilmEffect",
     "GenerationInputs",
+    "LengthFeedback",
     "Page",
     "PermissionDenied",
     "Scope",
@@ -79,6 +90,8 @@ __all__ = [
     "SyncStore",
     "Variant",
     "VariantEdit",
+    "length_feedback",
     "translate",
     "vocabulary",
+    "word_count",
 ]

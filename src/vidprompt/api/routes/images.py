@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Response, status
 from vidprompt.api._deps import ScopeDep, StoreDep
 from vidprompt.api._openapi import problems
 from vidprompt.api._schemas import ImageCreate, ImagePage, ImagePublic, PageLimit
+from vidprompt.api.routes.uploads import UPLOAD_OPENAPI
 
 router = APIRouter(prefix="/images", tags=["images"], responses=problems(401, 403, 422))
 
@@ -34,14 +35,17 @@ async def list_images(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    summary="Record an image",
-    responses=problems(404),
+    summary="Record an image, or upload one",
+    responses=problems(404, 413),
+    openapi_extra=UPLOAD_OPENAPI,
 )
 async def create_image(
     body: ImageCreate, scope: ScopeDep, store: StoreDep, response: Response
 ) -> ImagePublic:
     """Records an image the app stored; ``collection_id`` must be one of the caller's
-    collections (404 otherwise, as for a missing one)."""
+    collections (404 otherwise, as for a missing one). With ``multipart/form-data`` and a
+    ``file`` part, uploads the image instead: it is stored as the caller in the bucket
+    ``generated_images`` under ``<user id>/<uuid>.<ext>`` and recorded as a ``source``."""
     image = await store.create_image(
         scope,
         url=body.url,
