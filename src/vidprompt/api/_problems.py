@@ -148,7 +148,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field(e), message=e["msg"]) for e in exc.errors()]
+    errors = [FieldError(field=_printable(_field(e)), message=e["msg"]) for e in exc.errors()]
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return problem(request, 422, "invalid_input", detail or "Invalid request.", errors=errors)
 
@@ -160,6 +160,12 @@ def _field(error: Mapping[str, Any]) -> str:
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         parts.append(str(error.get("ctx", {}).get("discriminator", "kind")).strip("'"))
     return ".".join(parts) or str(error["loc"][0] if error["loc"] else "request")
+
+
+def _printable(text: str) -> str:
+    """``text`` with anything UTF-8 cannot hold (a lone surrogate of a JSON key) replaced,
+    so the problem itself can always be sent."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
