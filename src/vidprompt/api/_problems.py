@@ -30,7 +30,7 @@ from vidprompt.errors import (
     StoreError,
     VidpromptError,
 )
-from vidprompt.prompts import PermissionDenied, StatementTimeout
+from vidprompt.prompts import DatabaseBusy, PermissionDenied, StatementTimeout
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,10 +52,16 @@ _DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
     PermissionDenied: (403, "permission_denied"),
     StoreError: (400, "refused"),
     DatabaseUnavailable: (503, "database_unavailable"),
+    DatabaseBusy: (503, "database_busy"),
     StatementTimeout: (503, "statement_timeout"),
     DatabaseError: (500, "database_error"),
     KeysUnavailable: (503, "keys_unavailable"),
 }
+
+# Retry-After (seconds) of 429 and 503 answers: a busy pool frees up in moments, the rest
+# (a quota, an outage) takes longer.
+_RETRY_AFTER: dict[type[VidpromptError], int] = {DatabaseBusy: 1}
+_DEFAULT_RETRY_AFTER = 30
 
 # Codes for the HTTP errors the framework raises itself (no route, wrong method, ...).
 _HTTP_CODES = {
@@ -142,7 +148,11 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed: %s", exc.message, exc_info=status == 500)
     field = getattr(exc, "field", None)
     errors = [FieldError(field=field, message=exc.message)] if field else None
-    headers = {"Retry-After": "30"} if status in (429, 503) else None
+    after = next(
+        (_RETRY_AFTER[cls] for cls in type(exc).__mro__ if cls in _RETRY_AFTER),
+        _DEFAULT_RETRY_AFTER,
+    )
+    headers = {"Retry-After": str(after)} if status in (429, 503) else None
     return problem(request, status, code, exc.message, errors=errors, headers=headers)
 
 

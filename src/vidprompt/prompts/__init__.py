@@ -34,7 +34,8 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 Rows are the generated models of :mod:`vidprompt.db_types` (``ImagesRow``,
 ``VideoPromptsRow``). Errors are the family of :mod:`vidprompt.errors`: ``NotFound`` (also for
 another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``,
-``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable``, ``StatementTimeout``;
+``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable`` (``DatabaseBusy``: no free
+connection), ``StatementTimeout``;
 never a psycopg error; ``translate`` is that one translation, for code (the worker) that runs
 its own queries through the store's ``Database``. :mod:`vidprompt.prompts.vocabulary` is the
 one vocabulary: camera styles, film effects, their German labels, and the input rules.
@@ -43,7 +44,7 @@ one vocabulary: camera styles, film effects, their German labels, and the input 
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import PermissionDenied, StatementTimeout, translate
+from vidprompt.prompts._errors import DatabaseBusy, PermissionDenied, StatementTimeout, translate
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
 from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
 from vidprompt.prompts._store import Store
@@ -69,6 +70,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_PROMPT_CHARS",
     "TRANSITIONS",
+    "DatabaseBusy",
     "FilmEffect",
     "GenerationInputs",
     "Page",

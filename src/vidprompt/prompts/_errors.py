@@ -8,6 +8,8 @@ user can fix. Two errors are added here, subclasses of the family's nearest mean
     StoreError
     └── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
     DatabaseError
+    ├── DatabaseUnavailable
+    │   └── DatabaseBusy     every pooled connection is in use: try again shortly
     └── StatementTimeout     the statement ran past statement_timeout
 """
 
@@ -34,6 +36,10 @@ class PermissionDenied(StoreError):
 
 class StatementTimeout(DatabaseError):
     """The database did not finish in time."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Every database connection is in use; try again in a moment."""
 
 
 # Check constraint -> (field, message).
@@ -84,11 +90,14 @@ def translate(exc: psycopg.Error) -> VidpromptError:
         return StatementTimeout(hint="Raise VIDPROMPT_STATEMENT_TIMEOUT_MS if this is expected.")
     if isinstance(exc, psycopg.DataError):
         return InvalidInput("A value has the wrong form.")
-    if isinstance(exc, PoolTimeout | PoolClosed):
-        return DatabaseUnavailable(
-            "No database connection became free in time.",
-            hint="Raise VIDPROMPT_POOL_MAX_SIZE or VIDPROMPT_POOL_TIMEOUT_MS if this is load.",
+    if isinstance(exc, PoolTimeout):
+        # The pool raises this only while the server answers (see Database._acquire): load,
+        # not an outage.
+        return DatabaseBusy(
+            hint="Raise VIDPROMPT_POOL_MAX_SIZE or VIDPROMPT_POOL_TIMEOUT_MS if this is load."
         )
+    if isinstance(exc, PoolClosed):
+        return DatabaseUnavailable("The database connection pool is closed.")
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         return DatabaseUnavailable()
     state = f" ({exc.sqlstate})" if exc.sqlstate else ""
