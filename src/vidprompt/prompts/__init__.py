@@ -20,7 +20,8 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 - images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
   ``delete_image`` (its variants go with it);
 - variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
-  each a :class:`Variant` with ``position`` and ``total``), ``get_variant``, ``list_recent``
+  each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
+  keyset pages, :class:`VariantPage`), ``get_variant``, ``list_recent``
   (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
   ``mark_primary`` (exactly one per image), ``delete_variant``;
 - lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
@@ -46,7 +47,15 @@ from __future__ import annotations
 from vidprompt.database import Scope
 from vidprompt.prompts._errors import DatabaseBusy, PermissionDenied, StatementTimeout, translate
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
-from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
+from vidprompt.prompts._models import (
+    DEFAULT_VARIANT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_VARIANT_PAGE_SIZE,
+    Page,
+    Variant,
+    VariantEdit,
+    VariantPage,
+)
 from vidprompt.prompts._store import Store
 from vidprompt.prompts._sync import SyncStore
 from vidprompt.prompts.vocabulary import (
@@ -64,11 +73,13 @@ __all__ = [
     "ACTION_SUGGESTIONS",
     "CAMERA_STYLES",
     "DEFAULT_CAMERA_STYLE",
+    "DEFAULT_VARIANT_PAGE_SIZE",
     "FILM_EFFECTS",
     "MAX_FILM_EFFECTS",
     "MAX_INSTRUCTION_CHARS",
     "MAX_PAGE_SIZE",
     "MAX_PROMPT_CHARS",
+    "MAX_VARIANT_PAGE_SIZE",
     "TRANSITIONS",
     "DatabaseBusy",
     "FilmEffect",
@@ -81,6 +92,7 @@ __all__ = [
     "SyncStore",
     "Variant",
     "VariantEdit",
+    "VariantPage",
     "translate",
     "vocabulary",
 ]

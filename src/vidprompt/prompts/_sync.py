@@ -101,6 +101,7 @@ class SyncStore:
     delete_image = _blocking(Store.delete_image)
     create_variant = _blocking(Store.create_variant)
     list_variants = _blocking(Store.list_variants)
+    page_variants = _blocking(Store.page_variants)
     get_variant = _blocking(Store.get_variant)
     list_recent = _blocking(Store.list_recent)
     update_variant = _blocking(Store.update_variant)

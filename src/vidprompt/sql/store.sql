@@ -49,6 +49,28 @@ select * from public.video_prompts
 where image_id = %(image_id)s
 order by created_at, seq;
 
+-- name: page_variants
+-- One page of an image's variants in the documented order, after the key (created_at, seq)
+-- of the previous page's last one (the first page: after -infinity). A keyset range on
+-- video_prompts_image_id_idx that stops after %(limit)s rows: no sort, no OFFSET. A row's
+-- position is the number of variants up to the key (another index range) plus its rank.
+select v.*,
+  (select count(*) from public.video_prompts o
+    where o.image_id = %(image_id)s and (o.created_at, o.seq) <= (%(created_at)s, %(seq)s)
+  ) + row_number() over (order by v.created_at, v.seq) as position
+from (
+  select * from public.video_prompts
+  where image_id = %(image_id)s and (created_at, seq) > (%(created_at)s, %(seq)s)
+  order by created_at, seq
+  limit %(limit)s
+) v
+order by v.created_at, v.seq;
+
+-- name: variant_count
+-- The image's number of variants, and whether the scope sees the image at all.
+select (select count(*) from public.video_prompts where image_id = %(image_id)s) as total,
+  exists (select from public.images where id = %(image_id)s) as found;
+
 -- name: get_variant
 -- With its place among the image's variants, for "2 of 3".
 select v.*,

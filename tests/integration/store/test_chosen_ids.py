@@ -18,6 +18,8 @@ from psycopg import errors as pg
 from tests._support import acting_as, create_image, create_prompt, create_user
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from tests._support import Conn
 
 # For each table: a row as its owner %(me)s may insert it, without the id.
@@ -41,7 +43,7 @@ def _others_ids(admin: Conn, bob: uuid.UUID) -> dict[str, uuid.UUID]:
     }
 
 
-def _error(conn: Conn, sql: str, params: dict[str, object], alice: uuid.UUID) -> tuple[str, str]:
+def _error(conn: Conn, sql: str, params: Mapping[str, object], alice: uuid.UUID) -> tuple[str, str]:
     with pytest.raises(psycopg.Error) as refused, acting_as(conn, "authenticated", alice):
         conn.execute(sql.encode(), params)
     return type(refused.value).__name__, str(refused.value.diag.message_primary)
@@ -91,7 +93,8 @@ def test_the_owner_still_inserts_and_edits_with_the_database_s_id(
             f"insert into public.{table} ({columns}) values ({values}) returning id".encode(),
             params,
         ).fetchone()
-        assert row is not None and isinstance(row[0], uuid.UUID)
+        assert row is not None
+        assert isinstance(row[0], uuid.UUID)
         edited = conn.execute(
             f"update public.{table} set created_at = now() where id = %s returning id".encode(),
             [row[0]],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._openapi import problems
@@ -21,11 +21,12 @@ from vidprompt.api._schemas import (
     GenerationCreate,
     VariantCreate,
     VariantList,
+    VariantPageLimit,
     VariantPublic,
     VariantUpdate,
 )
 from vidprompt.generation import enqueue_generation
-from vidprompt.prompts import Variant, VariantEdit
+from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant, VariantEdit
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings
@@ -47,10 +48,26 @@ def _public(variant: Variant) -> VariantPublic:
 
 
 @router.get("/images/{image_id}/variants", summary="List an image's variants in order")
-async def list_variants(image_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> VariantList:
-    """Oldest first, each with ``position`` and ``total``, for "2 von 3" navigation."""
-    variants = await store.list_variants(scope, image_id)
-    return VariantList(image_id=image_id, total=len(variants), items=[_public(v) for v in variants])
+async def list_variants(
+    image_id: uuid.UUID,
+    scope: ScopeDep,
+    store: StoreDep,
+    limit: Annotated[VariantPageLimit, Query(description="Variants per page.")] = (
+        DEFAULT_VARIANT_PAGE_SIZE
+    ),
+    after: Annotated[
+        str | None, Query(max_length=200, description="A page's `next_cursor`.")
+    ] = None,
+) -> VariantList:
+    """Oldest first, each with ``position`` and ``total`` (counted across pages), for "2 von
+    3" navigation; ``next_cursor`` leads to the next page."""
+    page = await store.page_variants(scope, image_id, limit=limit, after=after)
+    return VariantList(
+        image_id=image_id,
+        total=page.total,
+        items=[_public(v) for v in page.items],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.post(
