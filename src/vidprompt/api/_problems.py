@@ -30,7 +30,13 @@ from vidprompt.errors import (
     StoreError,
     VidpromptError,
 )
-from vidprompt.prompts import DatabaseBusy, PermissionDenied, StatementTimeout
+from vidprompt.prompts import (
+    DatabaseBusy,
+    IdempotencyKeyReused,
+    PermissionDenied,
+    RequestInProgress,
+    StatementTimeout,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,6 +52,8 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 _DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
     NotFound: (404, "not_found"),
     InvalidInput: (422, "invalid_input"),
+    IdempotencyKeyReused: (422, "idempotency_key_reused"),
+    RequestInProgress: (409, "request_in_progress"),
     Conflict: (409, "conflict"),
     InvalidTransition: (409, "invalid_transition"),
     QuotaExceeded: (429, "quota_exceeded"),
@@ -58,9 +66,9 @@ _DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
     KeysUnavailable: (503, "keys_unavailable"),
 }
 
-# Retry-After (seconds) of 429 and 503 answers: a busy pool frees up in moments, the rest
-# (a quota, an outage) takes longer.
-_RETRY_AFTER: dict[type[VidpromptError], int] = {DatabaseBusy: 1}
+# Retry-After (seconds) of 429 and 503 answers, and of the errors named here: a busy pool
+# or a request in progress frees up in moments, the rest (a quota, an outage) takes longer.
+_RETRY_AFTER: dict[type[VidpromptError], int] = {DatabaseBusy: 1, RequestInProgress: 1}
 _DEFAULT_RETRY_AFTER = 30
 
 # Codes for the HTTP errors the framework raises itself (no route, wrong method, ...).
@@ -148,11 +156,10 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed: %s", exc.message, exc_info=status == 500)
     field = getattr(exc, "field", None)
     errors = [FieldError(field=field, message=exc.message)] if field else None
-    after = next(
-        (_RETRY_AFTER[cls] for cls in type(exc).__mro__ if cls in _RETRY_AFTER),
-        _DEFAULT_RETRY_AFTER,
-    )
-    headers = {"Retry-After": str(after)} if status in (429, 503) else None
+    after = next((_RETRY_AFTER[cls] for cls in type(exc).__mro__ if cls in _RETRY_AFTER), None)
+    if after is None and status in (429, 503):
+        after = _DEFAULT_RETRY_AFTER
+    headers = {"Retry-After": str(after)} if after is not None else None
     return problem(request, status, code, exc.message, errors=errors, headers=headers)
 
 

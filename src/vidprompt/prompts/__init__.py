@@ -24,6 +24,8 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
   keyset pages, :class:`VariantPage`), ``get_variant``, ``list_recent``
   (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
   ``mark_primary`` (exactly one per image), ``delete_variant``;
+- idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
+  ``finish_request``, ``release_request``;
 - lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
   ``fail`` (pending→failed with a code), ``regenerate`` (a new pending variant).
 
@@ -45,7 +47,14 @@ one vocabulary: camera styles, film effects, their German labels, and the input 
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import DatabaseBusy, PermissionDenied, StatementTimeout, translate
+from vidprompt.prompts._errors import (
+    DatabaseBusy,
+    IdempotencyKeyReused,
+    PermissionDenied,
+    RequestInProgress,
+    StatementTimeout,
+    translate,
+)
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
 from vidprompt.prompts._models import (
     DEFAULT_VARIANT_PAGE_SIZE,
@@ -56,6 +65,7 @@ from vidprompt.prompts._models import (
     VariantEdit,
     VariantPage,
 )
+from vidprompt.prompts._requests import RequestClaim
 from vidprompt.prompts._store import Store
 from vidprompt.prompts._sync import SyncStore
 from vidprompt.prompts.vocabulary import (
@@ -84,8 +94,11 @@ __all__ = [
     "DatabaseBusy",
     "FilmEffect",
     "GenerationInputs",
+    "IdempotencyKeyReused",
     "Page",
     "PermissionDenied",
+    "RequestClaim",
+    "RequestInProgress",
     "Scope",
     "StatementTimeout",
     "Store",

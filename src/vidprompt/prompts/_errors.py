@@ -6,7 +6,11 @@ Constraint violations are mapped by constraint name, so a message names the fiel
 user can fix. Two errors are added here, subclasses of the family's nearest meaning::
 
     StoreError
-    └── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
+    ├── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
+    ├── InvalidInput
+    │   └── IdempotencyKeyReused   the key was used for another request
+    └── Conflict
+        └── RequestInProgress      the key's first request is still being handled
     DatabaseError
     ├── DatabaseUnavailable
     │   └── DatabaseBusy     every pooled connection is in use: try again shortly
@@ -32,6 +36,17 @@ from vidprompt.errors import (
 
 class PermissionDenied(StoreError):
     """This scope may not do that."""
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """This Idempotency-Key was already used for a different request; use a new key."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="Idempotency-Key")
+
+
+class RequestInProgress(Conflict):
+    """The first request with this Idempotency-Key is still being handled; retry shortly."""
 
 
 class StatementTimeout(DatabaseError):

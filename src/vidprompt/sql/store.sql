@@ -156,3 +156,33 @@ select image_id, user_id, '',
 from public.video_prompts
 where id = %(id)s
 returning *;
+
+-- name: forget_requests
+-- Before a user's keyed request: their keys older than 24 hours are forgotten, and so is a
+-- claim whose request never finished (its process died) after a minute.
+delete from public.variant_requests
+where user_id = %(user_id)s
+  and (created_at < now() - interval '24 hours'
+    or (variant_id is null and created_at < now() - interval '1 minute'));
+
+-- name: claim_request
+-- Claims the key for this request. A concurrent claim of the same key waits here until the
+-- first commits, then claims nothing.
+insert into public.variant_requests (user_id, idempotency_key, fingerprint)
+values (%(user_id)s, %(key)s, %(fingerprint)s)
+on conflict (user_id, idempotency_key) do nothing
+returning true as claimed;
+
+-- name: get_request
+select fingerprint, variant_id, status_code from public.variant_requests
+where user_id = %(user_id)s and idempotency_key = %(key)s;
+
+-- name: finish_request
+update public.variant_requests set variant_id = %(variant_id)s, status_code = %(status_code)s
+where user_id = %(user_id)s and idempotency_key = %(key)s and variant_id is null
+returning variant_id;
+
+-- name: release_request
+-- The request failed before it made a variant: the key is free for a retry.
+delete from public.variant_requests
+where user_id = %(user_id)s and idempotency_key = %(key)s and variant_id is null;

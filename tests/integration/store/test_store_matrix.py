@@ -81,9 +81,10 @@ CASES = [
     Case(
         "page_variants",
         lambda s, scope, w: s.page_variants(scope, w.alice_image, limit=2),
-        lambda r, w: [(v.id, v.position, v.total) for v in r.items]
-        == [(w.draft, 1, 3), (w.pending, 2, 3)]
-        and r.next_cursor is not None,
+        lambda r, w: (
+            [(v.id, v.position, v.total) for v in r.items] == [(w.draft, 1, 3), (w.pending, 2, 3)]
+            and r.next_cursor is not None
+        ),
         "not_found",
     ),
     Case(
