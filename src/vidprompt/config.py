@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     jwks_file: str | None = Field(default=None, description="A JWKS file instead of a URL.")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    http_request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="`serve`: a request's headers and body must arrive within this many "
+        "seconds of the connection opening (or of the previous response); else it is closed.",
+    )
+    http_keep_alive_s: int = Field(
+        default=5, ge=1, description="`serve`: an idle kept-alive connection is closed after this."
+    )
+    http_max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="`serve`: open connections at most; beyond it new requests get 503.",
+    )
 
     # --- generation and worker ---
     gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")

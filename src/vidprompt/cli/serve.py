@@ -10,7 +10,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
-from vidprompt.api import configure_logging, create_app
+from vidprompt.api import configure_logging, create_app, server_config
 from vidprompt.auth import build_verifier, signing_secret
 from vidprompt.cli._common import DbUrl, Workdir, err_console
 from vidprompt.config import Settings, load_settings
@@ -44,6 +44,9 @@ def serve(
     VIDPROMPT_JWT_SECRET (HS256) and/or VIDPROMPT_JWKS_URL / VIDPROMPT_JWKS_FILE (ES256,
     RS256); on the local database with the local secret too, so `vidprompt auth token`
     works without configuration. OpenAPI at /openapi.json, docs at /docs; logs are JSON.
+    Idle and slow connections are closed (VIDPROMPT_HTTP_KEEP_ALIVE_S,
+    VIDPROMPT_HTTP_REQUEST_TIMEOUT_S) and open ones capped (VIDPROMPT_HTTP_MAX_CONNECTIONS);
+    on the internet, run it behind a reverse proxy that terminates TLS.
 
     Example: vidprompt serve --port 8000 --worker
     """
@@ -59,7 +62,7 @@ def serve(
     configure_logging()
     app = create_app(settings, database_url=url, verifier=verifier, services=services)
     err_console.print(f"Serving on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
+    uvicorn.Server(server_config(app, settings, host=host, port=port)).run()
 
 
 def checked_settings() -> Settings:
