@@ -13,6 +13,7 @@ from vidprompt.api._middleware import REQUEST_ID_HEADER, BodyLimit, RequestConte
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
 from vidprompt.api.routes import health, images, variants, vocabulary
+from vidprompt.api.routes.variants import IDEMPOTENCY_HEADER, REPLAYED_HEADER
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
 from vidprompt.prompts import Store
@@ -98,8 +99,8 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER, IDEMPOTENCY_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", REPLAYED_HEADER],
             max_age=600,
         )
     return app

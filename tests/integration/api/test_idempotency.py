@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests._support import create_image
-from tests.integration.api.conftest import bearer
+from tests.integration.api.conftest import ORIGIN, bearer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -216,3 +216,16 @@ def test_another_user_cannot_read_or_write_keys_at_the_database(
             assert changed.rowcount == 0
         with acting_as(conn, "authenticated", alice):
             assert len(conn.execute("select * from public.variant_requests").fetchall()) == 1
+
+
+def test_the_app_s_origin_may_send_the_key_and_read_the_replay(client: TestClient) -> None:
+    preflight = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+    }
+    allowed = client.options("/images/x/variants", headers=preflight)
+    assert allowed.status_code == 200
+    assert "idempotency-key" in allowed.headers["access-control-allow-headers"].lower()
+    simple = client.get("/vocabulary", headers={"Origin": ORIGIN})
+    assert "Idempotent-Replayed" in simple.headers["access-control-expose-headers"]
