@@ -30,10 +30,6 @@ class RequestClaim:
     variant_id: uuid.UUID | None = None
     status_code: int | None = None
 
-    @property
-    def replayed(self) -> bool:
-        return self.variant_id is not None
-
 
 class RequestOperations(Operations):
     async def claim_request(self, scope: Scope, key: str, fingerprint: str) -> RequestClaim:

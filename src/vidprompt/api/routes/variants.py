@@ -27,7 +27,7 @@ from vidprompt.api._schemas import (
     VariantPublic,
     VariantUpdate,
 )
-from vidprompt.errors import InvalidInput, VidpromptError
+from vidprompt.errors import InvalidInput
 from vidprompt.generation import enqueue_generation
 from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant, VariantEdit
 
@@ -121,7 +121,7 @@ async def create_variant(
         else:
             try:
                 created, code = await _create(store, scope, image_id, body, settings)
-            except VidpromptError:
+            except Exception:  # no variant was made: a retry may try again
                 await store.release_request(scope, key)
                 raise
             await store.finish_request(scope, key, variant_id=created, status_code=code)
