@@ -14,7 +14,7 @@ create table public.variant_requests (
   -- check would bypass RLS and tell whether another user's variant id exists. The variant is
   -- read back in the user's scope, so a made-up id finds nothing.
   variant_id uuid,
-  status_code smallint check (status_code in (201, 202)),
+  status_code integer check (status_code in (201, 202)),
   created_at timestamptz not null default now(),
   primary key (user_id, idempotency_key)
 );
