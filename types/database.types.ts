@@ -204,6 +204,33 @@ export type Database = {
         }
         Relationships: []
       }
+      variant_requests: {
+        Row: {
+          created_at: string
+          fingerprint: string
+          idempotency_key: string
+          status_code: number | null
+          user_id: string
+          variant_id: string | null
+        }
+        Insert: {
+          created_at?: string
+          fingerprint: string
+          idempotency_key: string
+          status_code?: number | null
+          user_id: string
+          variant_id?: string | null
+        }
+        Update: {
+          created_at?: string
+          fingerprint?: string
+          idempotency_key?: string
+          status_code?: number | null
+          user_id?: string
+          variant_id?: string | null
+        }
+        Relationships: []
+      }
       video_prompts: {
         Row: {
           camera_style: string | null

@@ -62,6 +62,20 @@ class Settings(BaseSettings):
         description="The project's anon key: uploads to Supabase Storage and the panel's "
         "password sign-in go through the project's gateway with it.",
     )
+    http_request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="`serve`: a request's headers and body must arrive within this many "
+        "seconds of the connection opening (or of the previous response); else it is closed.",
+    )
+    http_keep_alive_s: int = Field(
+        default=5, ge=1, description="`serve`: an idle kept-alive connection is closed after this."
+    )
+    http_max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="`serve`: open connections at most; beyond it new requests get 503.",
+    )
 
     # --- generation and worker ---
     gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")

@@ -231,6 +231,41 @@ class ProfilesUpdate(TypedDict, total=False):
     updated_at: AwareDatetime
 
 
+class VariantRequestsRow(BaseModel):
+    """A row of the table public.variant_requests."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    created_at: AwareDatetime
+    fingerprint: str
+    idempotency_key: Annotated[str, Field(max_length=255, min_length=1)]
+    status_code: int | None
+    user_id: uuid.UUID
+    variant_id: uuid.UUID | None
+
+
+class VariantRequestsInsert(TypedDict):
+    """A new row of public.variant_requests; keys with a default may be left out."""
+
+    created_at: NotRequired[AwareDatetime]
+    fingerprint: str
+    idempotency_key: Annotated[str, Field(max_length=255, min_length=1)]
+    status_code: NotRequired[int | None]
+    user_id: uuid.UUID
+    variant_id: NotRequired[uuid.UUID | None]
+
+
+class VariantRequestsUpdate(TypedDict, total=False):
+    """A change to rows of public.variant_requests: only the columns to set."""
+
+    created_at: AwareDatetime
+    fingerprint: str
+    idempotency_key: Annotated[str, Field(max_length=255, min_length=1)]
+    status_code: int | None
+    user_id: uuid.UUID
+    variant_id: uuid.UUID | None
+
+
 class VideoPromptsRow(BaseModel):
     """A row of the table public.video_prompts."""
 

@@ -69,7 +69,17 @@ create policy "Users can delete own images" on public.images
 
 -- Supabase's default privileges grant ALL to anon; these tables are for signed-in owners.
 revoke all on table public.collections, public.images from anon, authenticated;
-grant select, insert, update, delete on table public.collections, public.images to authenticated;
+grant select, delete on table public.collections, public.images to authenticated;
+-- Departure: users write every column but the primary key, which the database chooses.
+-- With a chosen id, "duplicate key" versus success would tell whether another user's row
+-- has that id (unique checks, like foreign-key checks, bypass RLS); now any chosen id is
+-- refused the same way, before the row is looked at.
+grant insert (created_at, user_id, name, type, status, prompt, quantity, updated_at),
+  update (created_at, user_id, name, type, status, prompt, quantity, updated_at)
+  on table public.collections to authenticated;
+grant insert (created_at, user_id, collection_id, url, storage_path, type, metadata, status),
+  update (created_at, user_id, collection_id, url, storage_path, type, metadata, status)
+  on table public.images to authenticated;
 grant all on table public.collections, public.images to service_role;
 
 -- The app's images live in the storage bucket generated_images under "<user id>/...". Its

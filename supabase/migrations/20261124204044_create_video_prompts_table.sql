@@ -104,6 +104,14 @@ create policy "Users can delete own video prompts"
 
 -- Departure: explicit grants instead of Supabase's default ALL for everyone: anon gets
 -- nothing, authenticated the four commands its policies govern, service_role all.
+-- Departure: insert and update on every column but id and seq. A chosen id would tell
+-- whether another user's variant has it ("duplicate key" versus success: unique checks
+-- bypass RLS); the order key seq is the database's, never the user's.
 revoke all on table public.video_prompts from anon, authenticated;
-grant select, insert, update, delete on table public.video_prompts to authenticated;
+grant select, delete on table public.video_prompts to authenticated;
+grant insert (image_id, user_id, prompt_text, user_instruction, model_name, camera_style,
+    film_effects, status, is_primary, error_code, error_message, created_at, updated_at),
+  update (image_id, user_id, prompt_text, user_instruction, model_name, camera_style,
+    film_effects, status, is_primary, error_code, error_message, created_at, updated_at)
+  on table public.video_prompts to authenticated;
 grant all on table public.video_prompts to service_role;

@@ -25,6 +25,7 @@ from tests.integration.generation._standins import StandIn, gemini_text
 from tests.integration.generation._world import ALL_DONE, Owner, enqueue, make_settings, wait_for
 from vidprompt.database import STATE_DIR
 from vidprompt.generation import BUCKET, sample_image
+from vidprompt.generation._queries import queries
 
 if TYPE_CHECKING:
     import uuid
@@ -73,7 +74,7 @@ def test_init_push_verify_lint_then_the_apps_key_writes_a_prompt(
     vidprompt: Run, project: Path, cli_env: dict[str, str]
 ) -> None:
     first = vidprompt("init").stdout
-    assert first.count("Wrote supabase/migrations/") == 3
+    assert first.count("Wrote supabase/migrations/") == 5
     assert "Nothing to add" in vidprompt("init").stdout
 
     vidprompt("db", "push")
@@ -98,6 +99,9 @@ def test_init_push_verify_lint_then_the_apps_key_writes_a_prompt(
     file = project / STATE_DIR / "storage" / BUCKET / f"{alice}/i.png"
     file.parent.mkdir(parents=True)
     file.write_bytes(sample_image())
+    with psycopg.connect(url, autocommit=True) as conn:  # the object, as the app uploaded it
+        params = {"bucket": BUCKET, "name": f"{alice}/i.png", "owner": alice}
+        conn.execute(queries()["put_object"], params | {"mime_type": "image/png", "size": 1})
     settings = make_settings(encryption_secret=SECRET, key_format="app")
     asyncio.run(enqueue(url, settings, Owner(alice, image)))
 

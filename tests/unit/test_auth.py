@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 import time
@@ -39,6 +40,7 @@ from vidprompt.config import Settings
 from vidprompt.errors import AuthError, ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 ES = es256_key("es-1")
@@ -149,6 +151,27 @@ def test_the_subject_must_be_a_uuid(by_secret: TokenVerifier, by_jwks: TokenVeri
     assert _refusal(by_secret, hs256(claims("not-a-uuid"))) == CLAIMS_REFUSED
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda u: f"urn:uuid:{u}",
+        lambda u: f"{{{u}}}",
+        lambda u: u.hex,
+        lambda u: f" {u}",
+        lambda u: f"{u}\n",
+    ],
+    ids=["urn", "braces", "bare-hex", "leading-space", "trailing-newline"],
+)
+def test_a_subject_in_any_other_spelling_of_a_uuid_is_refused(
+    by_secret: TokenVerifier, spelling: Callable[[uuid.UUID], str]
+) -> None:
+    """Python's uuid.UUID reads these; Postgres's auth.uid() cast would not (F14)."""
+    user = uuid.uuid4()
+    assert _refusal(by_secret, hs256(claims(spelling(user)))) == CLAIMS_REFUSED
+    assert by_secret.verify(hs256(claims(str(user)))).user_id == user
+    assert by_secret.verify(hs256(claims(str(user).upper()))).user_id == user
+
+
 def test_api_keys_and_other_roles_are_refused(by_secret: TokenVerifier) -> None:
     """The anon and service_role keys are JWTs too; this API acts for users only."""
     assert _refusal(by_secret, hs256(claims(role="service_role"))) == CLAIMS_REFUSED
@@ -165,6 +188,7 @@ def test_jwks_files_keep_signing_keys_only(tmp_path: Path) -> None:
     document = jwks(ES, RS)
     document["keys"].append(ES.public_jwk | {"kid": "enc", "use": "enc"})
     document["keys"].append({"kty": "unknown"})
+    document["keys"].append({"kty": "oct", "kid": "oct-1", "k": "c2VjcmV0LXNlY3JldA"})
     path = tmp_path / "jwks.json"
     path.write_text(json.dumps(document))
     keys = load_jwks_file(path)
@@ -172,6 +196,52 @@ def test_jwks_files_keep_signing_keys_only(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(ConfigError, match=r"jwks\.json"):
         load_jwks_file(path)
+
+
+def test_an_oct_key_in_a_jwks_never_becomes_an_hs256_secret(tmp_path: Path) -> None:
+    """Whoever controls a JWKS must not be able to choose an HMAC secret (F14)."""
+    secret = b"chosen-by-whoever-serves-the-jwks!!"
+    oct_jwk = {"kty": "oct", "kid": "oct-1", "use": "sig", "alg": "HS256",
+               "k": base64.urlsafe_b64encode(secret).rstrip(b"=").decode()}  # fmt: skip
+    assert jwks_keys({"keys": [oct_jwk, ES.public_jwk]}) == jwks_keys(jwks(ES))
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": [oct_jwk]}))
+    with pytest.raises(ConfigError, match="no ES256"):
+        load_jwks_file(path)
+    verifier = TokenVerifier([secret_key(SECRET), *jwks_keys({"keys": [oct_jwk, ES.public_jwk]})])
+    assert _refusal(verifier, hs256(claims(), secret, kid="oct-1")) == INVALID_JWT
+    assert verifier.verify(hs256(claims()))  # the configured secret still verifies
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://project.supabase.co/auth/v1/.well-known/jwks.json",
+        "http://localhost.attacker.test/jwks.json",
+        "http://10.0.0.1/jwks.json",
+        "ftp://project.supabase.co/jwks.json",
+        "project.supabase.co/jwks.json",
+        "https:///jwks.json",
+    ],
+)
+def test_a_jwks_url_must_be_https(url: str) -> None:
+    with pytest.raises(ConfigError, match="VIDPROMPT_JWKS_URL"):
+        build_verifier(Settings(_env_file=None, jwks_url=url))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://project.supabase.co/auth/v1/.well-known/jwks.json",
+        "http://127.0.0.1:54321/auth/v1/.well-known/jwks.json",
+        "http://localhost:54321/jwks.json",
+        "http://[::1]:54321/jwks.json",
+    ],
+)
+def test_a_jwks_url_may_be_plain_http_on_loopback_only(url: str) -> None:
+    verifier = build_verifier(Settings(_env_file=None, jwks_url=url))
+    assert verifier.remote is not None
+    assert verifier.remote.url == url
 
 
 def test_a_single_jwk_file_is_accepted(tmp_path: Path) -> None:

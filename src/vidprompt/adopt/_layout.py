@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from vidprompt.adopt._templates import (
     OWN_UPDATED_AT_FUNCTION,
+    PLAIN_MIGRATIONS,
     PROFILE_COLUMNS,
     UPDATED_AT_FUNCTION,
     Layout,
@@ -48,6 +49,11 @@ def layout_for(catalog: Catalog, *, has_auth: bool, written: Collection[str] = (
         ),
         updated_at_function=function,
         define_updated_at_function=not _has_function(catalog, function),
+        plain=tuple(
+            name
+            for name, (_, table) in PLAIN_MIGRATIONS.items()
+            if catalog.relation("public", table) is None and name not in written
+        ),
     )
 
 

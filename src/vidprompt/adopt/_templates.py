@@ -38,10 +38,20 @@ class Layout:
     missing_profile_columns: tuple[str, ...] = ()
     updated_at_function: str = UPDATED_AT_FUNCTION
     define_updated_at_function: bool = True
+    # The names (of PLAIN_MIGRATIONS) of the feature's self-contained tables to create.
+    plain: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.images_key or self.video_prompts or self.generation_jobs)
+        return not (self.images_key or self.video_prompts or self.generation_jobs or self.plain)
+
+
+# The feature's tables whose migrations take nothing from the project's layout, in the order
+# they run (after the others): migration name → (template, the table it creates).
+PLAIN_MIGRATIONS = {
+    "add_image_suggestions": ("image_suggestions", "image_suggestions"),
+    "add_variant_requests": ("variant_requests", "variant_requests"),
+}
 
 
 # The columns vidprompt reads from profiles, as it adds them to a profiles table without them.
@@ -88,6 +98,11 @@ def feature_migrations(layout: Layout) -> list[tuple[str, str]]:
                 ),
             )
         )
+    migrations.extend(
+        (name, template(PLAIN_MIGRATIONS[name][0]))
+        for name in PLAIN_MIGRATIONS
+        if name in layout.plain
+    )
     return migrations
 
 
@@ -105,13 +120,15 @@ EXAMPLE_APP_TABLES = "20260105152700_create_image_generation_tables.sql"
 EXAMPLE_VERSIONS = {
     "create_video_prompts_table": "20261124204044",
     "add_profiles_and_generation_jobs": "20261124205640",
+    "add_image_suggestions": "20261201221634",
+    "add_variant_requests": "20261201224000",
 }
 
 
 def example_migrations() -> dict[str, str]:
     """File name → SQL of the example project's ``supabase/migrations/``."""
     files = {EXAMPLE_APP_TABLES: template("example_app_tables")}
-    for name, sql in feature_migrations(Layout()):
+    for name, sql in feature_migrations(Layout(plain=tuple(PLAIN_MIGRATIONS))):
         files[f"{EXAMPLE_VERSIONS[name]}_{name}.sql"] = sql
     return files
 

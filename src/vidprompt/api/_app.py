@@ -24,6 +24,7 @@ from vidprompt.api.routes import (
     variants,
     vocabulary,
 )
+from vidprompt.api.routes.variants import IDEMPOTENCY_HEADER, REPLAYED_HEADER
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
 from vidprompt.generation import ActionSuggester, image_sources, local_storage
@@ -132,8 +133,8 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER, IDEMPOTENCY_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", REPLAYED_HEADER],
             max_age=600,
         )
     return app

@@ -30,7 +30,13 @@ from vidprompt.errors import (
     StoreError,
     VidpromptError,
 )
-from vidprompt.prompts import PermissionDenied, StatementTimeout
+from vidprompt.prompts import (
+    DatabaseBusy,
+    IdempotencyKeyReused,
+    PermissionDenied,
+    RequestInProgress,
+    StatementTimeout,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,16 +52,24 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 _DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
     NotFound: (404, "not_found"),
     InvalidInput: (422, "invalid_input"),
+    IdempotencyKeyReused: (422, "idempotency_key_reused"),
+    RequestInProgress: (409, "request_in_progress"),
     Conflict: (409, "conflict"),
     InvalidTransition: (409, "invalid_transition"),
     QuotaExceeded: (429, "quota_exceeded"),
     PermissionDenied: (403, "permission_denied"),
     StoreError: (400, "refused"),
     DatabaseUnavailable: (503, "database_unavailable"),
+    DatabaseBusy: (503, "database_busy"),
     StatementTimeout: (503, "statement_timeout"),
     DatabaseError: (500, "database_error"),
     KeysUnavailable: (503, "keys_unavailable"),
 }
+
+# Retry-After (seconds) of 429 and 503 answers, and of the errors named here: a busy pool
+# or a request in progress frees up in moments, the rest (a quota, an outage) takes longer.
+_RETRY_AFTER: dict[type[VidpromptError], int] = {DatabaseBusy: 1, RequestInProgress: 1}
+_DEFAULT_RETRY_AFTER = 30
 
 # Codes for the HTTP errors the framework raises itself (no route, wrong method, ...).
 _HTTP_CODES = {
@@ -142,13 +156,16 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed: %s", exc.message, exc_info=status == 500)
     field = getattr(exc, "field", None)
     errors = [FieldError(field=field, message=exc.message)] if field else None
-    headers = {"Retry-After": "30"} if status in (429, 503) else None
+    after = next((_RETRY_AFTER[cls] for cls in type(exc).__mro__ if cls in _RETRY_AFTER), None)
+    if after is None and status in (429, 503):
+        after = _DEFAULT_RETRY_AFTER
+    headers = {"Retry-After": str(after)} if after is not None else None
     return problem(request, status, code, exc.message, errors=errors, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field(e), message=e["msg"]) for e in exc.errors()]
+    errors = [FieldError(field=_printable(_field(e)), message=e["msg"]) for e in exc.errors()]
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return problem(request, 422, "invalid_input", detail or "Invalid request.", errors=errors)
 
@@ -160,6 +177,12 @@ def _field(error: Mapping[str, Any]) -> str:
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         parts.append(str(error.get("ctx", {}).get("discriminator", "kind")).strip("'"))
     return ".".join(parts) or str(error["loc"][0] if error["loc"] else "request")
+
+
+def _printable(text: str) -> str:
+    """``text`` with anything UTF-8 cannot hold (a lone surrogate of a JSON key) replaced,
+    so the problem itself can always be sent."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

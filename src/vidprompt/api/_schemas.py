@@ -32,6 +32,7 @@ from vidprompt.prompts import (
     MAX_INSTRUCTION_CHARS,
     MAX_PAGE_SIZE,
     MAX_PROMPT_CHARS,
+    MAX_VARIANT_PAGE_SIZE,
     FilmEffect,
     LengthFeedback,
     length_feedback,
@@ -46,6 +47,7 @@ FilmEffects = Annotated[
     list[FilmEffect], Field(max_length=MAX_FILM_EFFECTS, json_schema_extra={"uniqueItems": True})
 ]
 PageLimit = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
+VariantPageLimit = Annotated[int, Field(ge=1, le=MAX_VARIANT_PAGE_SIZE)]
 
 
 class ImageCreate(BaseModel):
@@ -118,11 +120,13 @@ class VariantPublic(BaseModel):
 
 
 class VariantList(BaseModel):
-    """All variants of an image, in order (oldest first), each with its position."""
+    """A page of an image's variants, in order (oldest first), each with its position among
+    all ``total`` of them; pass ``next_cursor`` as ``after`` for the next page (null: no more)."""
 
     image_id: uuid.UUID
     total: int
     items: list[VariantPublic]
+    next_cursor: str | None
 
 
 class DraftCreate(BaseModel):

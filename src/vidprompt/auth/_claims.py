@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,11 @@ ROLE = "authenticated"
 INVALID_JWT = "PGRST301"  # undecodable, badly signed, no matching key
 JWT_REQUIRED = "PGRST302"  # no token, and this operation needs one
 CLAIMS_REFUSED = "PGRST303"  # a claim check failed: expired, not yet valid, audience, sub
+
+# The one spelling of a uuid Supabase Auth issues (8-4-4-4-12 hex). Python's uuid.UUID also
+# takes "urn:uuid:...", braces and bare hex, which Postgres's auth.uid() cast does not: such
+# a token must be refused here, as a bad claim, not fail later as a bad value.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,6 @@ def claims_from_payload(payload: dict[str, Any]) -> Claims:
 def _user_id(sub: object) -> uuid.UUID:
     if not isinstance(sub, str):
         raise AuthError("The token has no subject (sub).", code=CLAIMS_REFUSED)
-    try:
-        return uuid.UUID(sub)
-    except ValueError:
-        raise AuthError("The token's subject (sub) is not a uuid.", code=CLAIMS_REFUSED) from None
+    if not _CANONICAL_UUID.fullmatch(sub):
+        raise AuthError("The token's subject (sub) is not a uuid.", code=CLAIMS_REFUSED)
+    return uuid.UUID(sub)

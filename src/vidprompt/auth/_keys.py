@@ -1,11 +1,15 @@
 """The keys access tokens are checked with: a shared secret, a JWKS file, or a JWKS URL.
 
-Each key carries its own algorithm (HS256 for a secret or an ``oct`` key, ES256 for a P-256
-key, RS256 for an RSA key), so a token can never choose a weaker one for itself.
+Each key carries its own algorithm (HS256 for the secret, ES256 for a P-256 key, RS256 for an
+RSA key), so a token can never choose a weaker one for itself. A JWKS holds public keys
+only: a symmetric (``oct``) key in it is never used, so whoever can serve or tamper with
+the JWKS cannot hand out an HS256 secret of their choosing. A JWKS URL is https, except on
+loopback (a stand-in or a tunnel on this machine).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
@@ -62,6 +66,8 @@ def jwks_keys(document: object) -> list[VerificationKey]:
 def _signing_key(entry: object) -> VerificationKey | None:
     if not isinstance(entry, dict) or entry.get("use", "sig") != "sig":
         return None
+    if entry.get("kty") == "oct":  # a shared secret: only ever the configured one
+        return None
     try:
         jwk = jwt.PyJWK(entry)
     except jwt.PyJWTError:
@@ -100,7 +106,7 @@ class RemoteJwks:
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.url = url
+        self.url = checked_jwks_url(url)
         self.max_age = max_age
         self.min_interval = min_interval
         self.timeout = timeout
@@ -130,7 +136,8 @@ class RemoteJwks:
     def _fetch(self) -> None:
         self._tried_at = self._clock()
         try:
-            response = httpx.get(self.url, timeout=self.timeout, follow_redirects=True)
+            # No redirects: a redirect could lead to plain http or another host's keys.
+            response = httpx.get(self.url, timeout=self.timeout, follow_redirects=False)
             response.raise_for_status()
             keys = jwks_keys(response.json())
         except (httpx.HTTPError, ValueError) as exc:
@@ -138,3 +145,31 @@ class RemoteJwks:
             return
         self._keys = keys
         self._fetched_at = self._tried_at
+
+
+def checked_jwks_url(url: str) -> str:
+    """``url`` if it is https, or http on a loopback host; ConfigError otherwise.
+
+    Keys fetched over plain http could be swapped by anyone on the path, and with them
+    every token the API accepts.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = httpx.URL()
+    secure = parsed.scheme == "https" or (parsed.scheme == "http" and _loopback(parsed.host))
+    if parsed.host and secure:
+        return url
+    raise ConfigError(
+        f"VIDPROMPT_JWKS_URL must be an https URL (http only on loopback), not {url!r}.",
+        hint="A Supabase project's: https://<project>.supabase.co/auth/v1/.well-known/jwks.json",
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

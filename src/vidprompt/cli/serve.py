@@ -10,7 +10,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
-from vidprompt.api import configure_logging, create_app
+from vidprompt.api import configure_logging, create_app, server_config
 from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
 from vidprompt.auth import build_verifier, signing_secret
 from vidprompt.cli._common import DbUrl, Workdir, err_console
@@ -45,7 +45,9 @@ def serve(
     VIDPROMPT_JWT_SECRET (HS256) and/or VIDPROMPT_JWKS_URL / VIDPROMPT_JWKS_FILE (ES256,
     RS256); on the local database with the local secret too, so `vidprompt auth token`
     works without configuration. The reference panel is at /, OpenAPI at /openapi.json, docs
-    at /docs; logs are JSON.
+    at /docs; logs are JSON. Idle and slow connections are closed (VIDPROMPT_HTTP_KEEP_ALIVE_S,
+    VIDPROMPT_HTTP_REQUEST_TIMEOUT_S) and open ones capped (VIDPROMPT_HTTP_MAX_CONNECTIONS);
+    on the internet, run it behind a reverse proxy that terminates TLS.
 
     Example: vidprompt serve --port 8000 --worker
     """
@@ -71,7 +73,7 @@ def serve(
         local_sign_in=sign_in,
     )
     err_console.print(f"Serving on http://{host}:{port} (panel: /, docs: /docs)")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
+    uvicorn.Server(server_config(app, settings, host=host, port=port)).run()
 
 
 def checked_settings() -> Settings:

@@ -20,9 +20,12 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 - images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
   ``delete_image`` (its variants go with it);
 - variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
-  each a :class:`Variant` with ``position`` and ``total``), ``get_variant``, ``list_recent``
+  each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
+  keyset pages, :class:`VariantPage`), ``get_variant``, ``list_recent``
   (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
   ``mark_primary`` (exactly one per image), ``delete_variant``;
+- idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
+  ``finish_request``, ``release_request``;
 - lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
   ``fail`` (pending→failed with a code), ``regenerate`` (a new pending variant).
 
@@ -34,7 +37,8 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 Rows are the generated models of :mod:`vidprompt.db_types` (``ImagesRow``,
 ``VideoPromptsRow``). Errors are the family of :mod:`vidprompt.errors`: ``NotFound`` (also for
 another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``,
-``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable``, ``StatementTimeout``;
+``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable`` (``DatabaseBusy``: no free
+connection), ``StatementTimeout``;
 never a psycopg error; ``translate`` is that one translation, for code (the worker) that runs
 its own queries through the store's ``Database``. :mod:`vidprompt.prompts.vocabulary` is the
 one vocabulary: camera styles, film effects, their German labels, and the input rules;
@@ -44,7 +48,14 @@ one vocabulary: camera styles, film effects, their German labels, and the input 
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import PermissionDenied, StatementTimeout, translate
+from vidprompt.prompts._errors import (
+    DatabaseBusy,
+    IdempotencyKeyReused,
+    PermissionDenied,
+    RequestInProgress,
+    StatementTimeout,
+    translate,
+)
 from vidprompt.prompts._length import (
     LONG_WORDS_MAX,
     OPTIMAL_WORDS,
@@ -53,7 +64,16 @@ from vidprompt.prompts._length import (
     word_count,
 )
 from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
-from vidprompt.prompts._models import MAX_PAGE_SIZE, Page, Variant, VariantEdit
+from vidprompt.prompts._models import (
+    DEFAULT_VARIANT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_VARIANT_PAGE_SIZE,
+    Page,
+    Variant,
+    VariantEdit,
+    VariantPage,
+)
+from vidprompt.prompts._requests import RequestClaim
 from vidprompt.prompts._store import Store
 from vidprompt.prompts._sync import SyncStore
 from vidprompt.prompts.vocabulary import (
@@ -71,25 +91,32 @@ __all__ = [
     "ACTION_SUGGESTIONS",
     "CAMERA_STYLES",
     "DEFAULT_CAMERA_STYLE",
+    "DEFAULT_VARIANT_PAGE_SIZE",
     "FILM_EFFECTS",
     "LONG_WORDS_MAX",
     "MAX_FILM_EFFECTS",
     "MAX_INSTRUCTION_CHARS",
     "MAX_PAGE_SIZE",
     "MAX_PROMPT_CHARS",
+    "MAX_VARIANT_PAGE_SIZE",
     "OPTIMAL_WORDS",
     "TRANSITIONS",
+    "DatabaseBusy",
     "FilmEffect",
     "GenerationInputs",
+    "IdempotencyKeyReused",
     "LengthFeedback",
     "Page",
     "PermissionDenied",
+    "RequestClaim",
+    "RequestInProgress",
     "Scope",
     "StatementTimeout",
     "Store",
     "SyncStore",
     "Variant",
     "VariantEdit",
+    "VariantPage",
     "length_feedback",
     "translate",
     "vocabulary",

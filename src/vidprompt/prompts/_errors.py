@@ -6,8 +6,14 @@ Constraint violations are mapped by constraint name, so a message names the fiel
 user can fix. Two errors are added here, subclasses of the family's nearest meaning::
 
     StoreError
-    └── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
+    ├── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
+    ├── InvalidInput
+    │   └── IdempotencyKeyReused   the key was used for another request
+    └── Conflict
+        └── RequestInProgress      the key's first request is still being handled
     DatabaseError
+    ├── DatabaseUnavailable
+    │   └── DatabaseBusy     every pooled connection is in use: try again shortly
     └── StatementTimeout     the statement ran past statement_timeout
 """
 
@@ -32,8 +38,23 @@ class PermissionDenied(StoreError):
     """This scope may not do that."""
 
 
+class IdempotencyKeyReused(InvalidInput):
+    """This Idempotency-Key was already used for a different request; use a new key."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="Idempotency-Key")
+
+
+class RequestInProgress(Conflict):
+    """The first request with this Idempotency-Key is still being handled; retry shortly."""
+
+
 class StatementTimeout(DatabaseError):
     """The database did not finish in time."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Every database connection is in use; try again in a moment."""
 
 
 # Check constraint -> (field, message).
@@ -84,11 +105,14 @@ def translate(exc: psycopg.Error) -> VidpromptError:
         return StatementTimeout(hint="Raise VIDPROMPT_STATEMENT_TIMEOUT_MS if this is expected.")
     if isinstance(exc, psycopg.DataError):
         return InvalidInput("A value has the wrong form.")
-    if isinstance(exc, PoolTimeout | PoolClosed):
-        return DatabaseUnavailable(
-            "No database connection became free in time.",
-            hint="Raise VIDPROMPT_POOL_MAX_SIZE or VIDPROMPT_POOL_TIMEOUT_MS if this is load.",
+    if isinstance(exc, PoolTimeout):
+        # The pool raises this only while the server answers (see Database._acquire): load,
+        # not an outage.
+        return DatabaseBusy(
+            hint="Raise VIDPROMPT_POOL_MAX_SIZE or VIDPROMPT_POOL_TIMEOUT_MS if this is load."
         )
+    if isinstance(exc, PoolClosed):
+        return DatabaseUnavailable("The database connection pool is closed.")
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         return DatabaseUnavailable()
     state = f" ({exc.sqlstate})" if exc.sqlstate else ""

@@ -97,9 +97,12 @@ def _json(metadata: Mapping[str, Any] | None) -> str | None:
     if metadata is None:
         return None
     try:
-        return json.dumps(dict(metadata), ensure_ascii=False, allow_nan=False)
+        document = json.dumps(dict(metadata), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise InvalidInput("metadata must be a JSON object.", field="metadata") from None
+    # JSON can spell a lone surrogate (\ud800), which no UTF-8 text can hold: refused
+    # here, before the driver fails to encode it and drops the connection with it.
+    return vocabulary.text("metadata", document)
 
 
 def _uuid(value: str | int) -> uuid.UUID:

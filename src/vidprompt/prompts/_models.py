@@ -19,6 +19,9 @@ T = TypeVar("T", bound=BaseModel)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# An image's variants come in larger pages: a page is one image's navigation ("2 von 3").
+DEFAULT_VARIANT_PAGE_SIZE = 50
+MAX_VARIANT_PAGE_SIZE = 200
 
 
 class Variant(VideoPromptsRow):
@@ -40,6 +43,19 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
+class VariantPage(BaseModel):
+    """One page of an image's variants, oldest first; ``total`` counts all of them.
+
+    Pass ``next_cursor`` as ``after`` for the next page (None: this is the last).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    items: list[Variant]
+    total: int
+    next_cursor: str | None
+
+
 class VariantEdit(TypedDict, total=False):
     """The columns a user may edit on a variant; a key left out stays unchanged."""
 
@@ -49,9 +65,9 @@ class VariantEdit(TypedDict, total=False):
     film_effects: list[str]
 
 
-def page_size(limit: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}.", field="limit")
+def page_size(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
+        raise InvalidInput(f"limit must be between 1 and {maximum}.", field="limit")
     return limit
 
 

@@ -10,6 +10,7 @@ from vidprompt.config import load_settings
 from vidprompt.database import Database, resolve_target
 from vidprompt.prompts._images import ImageOperations
 from vidprompt.prompts._lifecycle import LifecycleOperations
+from vidprompt.prompts._requests import RequestOperations
 from vidprompt.prompts._variants import VariantOperations
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from vidprompt.config import Settings
 
 
-class Store(ImageOperations, VariantOperations, LifecycleOperations):
+class Store(ImageOperations, VariantOperations, LifecycleOperations, RequestOperations):
     """Images and their video prompt variants, with Postgres deciding who sees what.
 
     Every operation takes a :class:`~vidprompt.database.Scope` first and runs as one

@@ -9,9 +9,12 @@ from vidprompt.errors import Conflict, InvalidInput, NotFound
 from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
     DEFAULT_PAGE_SIZE,
+    DEFAULT_VARIANT_PAGE_SIZE,
+    MAX_VARIANT_PAGE_SIZE,
     Page,
     Variant,
     VariantEdit,
+    VariantPage,
     decode_cursor,
     encode_cursor,
     page_size,
@@ -22,10 +25,13 @@ from vidprompt.prompts._queries import queries
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Iterable
+    from datetime import datetime
 
     from vidprompt.database import Scope
 
 VARIANT_NOT_FOUND = "Variant not found."
+# The key before every variant: the first page starts after it.
+_START = ("-infinity", -(2**63))
 _EDITABLE = ("prompt_text", "user_instruction", "camera_style", "film_effects")
 
 
@@ -78,6 +84,36 @@ class VariantOperations(Operations):
             Variant.model_validate({**row, "position": number, "total": total})
             for number, row in enumerate(rows, start=1)
         ]
+
+    async def page_variants(
+        self,
+        scope: Scope,
+        image_id: uuid.UUID,
+        *,
+        limit: int = DEFAULT_VARIANT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> VariantPage:
+        """A page of an image's variants in the documented order, each with its position
+        among all of them (counted across pages) and the total; ``after`` is the previous
+        page's ``next_cursor``."""
+        created_at, seq = _variant_key(after)
+        params = {
+            "image_id": image_id,
+            "limit": page_size(limit, MAX_VARIANT_PAGE_SIZE),
+            "created_at": created_at,
+            "seq": seq,
+        }
+        async with self._transaction(scope) as tx:
+            counted = await tx.queue(queries()["variant_count"], params)
+            listed = await tx.queue(queries()["page_variants"], params)
+        count = counted.one()
+        if count is None or not count["found"]:
+            raise NotFound("Image not found.")
+        total = int(count["total"])
+        items = [Variant.model_validate({**row, "total": total}) for row in listed.all()]
+        more = bool(items) and items[-1].position < total
+        cursor = encode_cursor(items[-1].created_at, items[-1].seq) if more else None
+        return VariantPage(items=items, total=total, next_cursor=cursor)
 
     async def get_variant(self, scope: Scope, variant_id: uuid.UUID) -> Variant:
         async with self._transaction(scope) as tx:
@@ -146,6 +182,15 @@ class VariantOperations(Operations):
             deleted = await tx.queue(queries()["delete_variant"], {"id": variant_id})
         if deleted.one() is None:
             raise NotFound(VARIANT_NOT_FOUND)
+
+
+def _variant_key(after: str | None) -> tuple[datetime | str, int]:
+    if after is None:
+        return _START
+    created_at, seq = decode_cursor(after)
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise InvalidInput("The page cursor is not valid.", field="after")
+    return created_at, seq
 
 
 def _edit_params(edit: VariantEdit) -> dict[str, Any]:

@@ -49,6 +49,28 @@ select * from public.video_prompts
 where image_id = %(image_id)s
 order by created_at, seq;
 
+-- name: page_variants
+-- One page of an image's variants in the documented order, after the key (created_at, seq)
+-- of the previous page's last one (the first page: after -infinity). A keyset range on
+-- video_prompts_image_id_idx that stops after %(limit)s rows: no sort, no OFFSET. A row's
+-- position is the number of variants up to the key (another index range) plus its rank.
+select v.*,
+  (select count(*) from public.video_prompts o
+    where o.image_id = %(image_id)s and (o.created_at, o.seq) <= (%(created_at)s, %(seq)s)
+  ) + row_number() over (order by v.created_at, v.seq) as position
+from (
+  select * from public.video_prompts
+  where image_id = %(image_id)s and (created_at, seq) > (%(created_at)s, %(seq)s)
+  order by created_at, seq
+  limit %(limit)s
+) v
+order by v.created_at, v.seq;
+
+-- name: variant_count
+-- The image's number of variants, and whether the scope sees the image at all.
+select (select count(*) from public.video_prompts where image_id = %(image_id)s) as total,
+  exists (select from public.images where id = %(image_id)s) as found;
+
 -- name: get_variant
 -- With its place among the image's variants, for "2 of 3".
 select v.*,
@@ -134,3 +156,33 @@ select image_id, user_id, '',
 from public.video_prompts
 where id = %(id)s
 returning *;
+
+-- name: forget_requests
+-- Before a user's keyed request: their keys older than 24 hours are forgotten, and so is a
+-- claim whose request never finished (its process died) after a minute.
+delete from public.variant_requests
+where user_id = %(user_id)s
+  and (created_at < now() - interval '24 hours'
+    or (variant_id is null and created_at < now() - interval '1 minute'));
+
+-- name: claim_request
+-- Claims the key for this request. A concurrent claim of the same key waits here until the
+-- first commits, then claims nothing.
+insert into public.variant_requests (user_id, idempotency_key, fingerprint)
+values (%(user_id)s, %(key)s, %(fingerprint)s)
+on conflict (user_id, idempotency_key) do nothing
+returning true as claimed;
+
+-- name: get_request
+select fingerprint, variant_id, status_code from public.variant_requests
+where user_id = %(user_id)s and idempotency_key = %(key)s;
+
+-- name: finish_request
+update public.variant_requests set variant_id = %(variant_id)s, status_code = %(status_code)s
+where user_id = %(user_id)s and idempotency_key = %(key)s and variant_id is null
+returning variant_id;
+
+-- name: release_request
+-- The request failed before it made a variant: the key is free for a retry.
+delete from public.variant_requests
+where user_id = %(user_id)s and idempotency_key = %(key)s and variant_id is null;

@@ -16,12 +16,18 @@ class JwksServer:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self.status = 200
+        self.redirect_to: str | None = None
         self.hits = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.hits += 1
+                if server.redirect_to is not None:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirect_to)
+                    self.end_headers()
+                    return
                 if self.path != JWKS_PATH or server.status != 200:
                     self.send_response(404 if self.path != JWKS_PATH else server.status)
                     self.end_headers()

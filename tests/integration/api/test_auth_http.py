@@ -3,6 +3,7 @@ their user in; every forged, stale or misdirected one is a 401 with Supabase's c
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from typing import TYPE_CHECKING
@@ -93,6 +94,8 @@ def test_asymmetric_tokens_from_the_project_jwks(
         (lambda: hs256(claims(nbf=NOW + 3600)), "PGRST303"),
         (lambda: hs256(claims(aud="somebody-else")), "PGRST303"),
         (lambda: hs256({k: v for k, v in claims().items() if k != "sub"}), "PGRST303"),
+        (lambda: hs256(claims(f"urn:uuid:{uuid.uuid4()}")), "PGRST303"),
+        (lambda: hs256(claims(f"{{{uuid.uuid4()}}}")), "PGRST303"),
     ],
     ids=[
         "tampered",
@@ -103,6 +106,8 @@ def test_asymmetric_tokens_from_the_project_jwks(
         "not-yet-valid",
         "wrong-audience",
         "missing-sub",
+        "urn-sub",
+        "braced-sub",
     ],
 )
 def test_bad_hs256_tokens_are_refused(
@@ -120,6 +125,18 @@ def test_bad_asymmetric_tokens_are_refused(asymmetric: TestClient, key: SigningK
     assert _refused(asymmetric, es256_key(kid).sign(claims())) == "PGRST301"
     assert _refused(asymmetric, key.sign(claims(exp=NOW - 3600))) == "PGRST303"
     assert _refused(asymmetric, key.sign(claims(aud="other"))) == "PGRST303"
+
+
+def test_an_oct_key_served_in_the_jwks_verifies_nothing(
+    asymmetric: TestClient, admin: Conn, project_jwks: JwksServer
+) -> None:
+    """Whoever can change the JWKS cannot publish an HS256 secret and sign with it (F14)."""
+    secret = b"published-by-whoever-controls-the-jwks"
+    oct_jwk = {"kty": "oct", "kid": "oct-1", "use": "sig", "alg": "HS256",
+               "k": base64.urlsafe_b64encode(secret).rstrip(b"=").decode()}  # fmt: skip
+    project_jwks.document = {"keys": [oct_jwk, *jwks(ES)["keys"]]}
+    assert _refused(asymmetric, hs256(claims(), secret, kid="oct-1")) == "PGRST301"
+    _sees_own_image(asymmetric, admin, ES.sign(claims()))
 
 
 def test_a_project_secret_token_is_refused_where_only_the_jwks_is_trusted(

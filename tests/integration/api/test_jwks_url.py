@@ -69,3 +69,18 @@ def test_an_unreachable_key_server_is_not_the_token_s_fault(project_jwks: JwksSe
     verifier = TokenVerifier(remote=RemoteJwks(project_jwks.url))
     with pytest.raises(KeysUnavailable):
         verifier.verify(ES.sign(claims()))
+
+
+def test_a_redirect_is_not_followed_to_other_keys(project_jwks: JwksServer) -> None:
+    """A redirect could lead to plain http or another host's keys: the JWKS URL is final."""
+    elsewhere = JwksServer(jwks(ES)).start()
+    try:
+        project_jwks.redirect_to = elsewhere.url
+        with pytest.raises(KeysUnavailable):
+            TokenVerifier(remote=RemoteJwks(project_jwks.url)).verify(ES.sign(claims()))
+        assert elsewhere.hits == 0
+        project_jwks.redirect_to = None
+        verifier = TokenVerifier(remote=RemoteJwks(project_jwks.url))
+        assert verifier.verify(ES.sign(claims()))
+    finally:
+        elsewhere.stop()

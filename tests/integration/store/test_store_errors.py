@@ -17,7 +17,7 @@ from vidprompt.errors import (
     NotFound,
     VidpromptError,
 )
-from vidprompt.prompts import PermissionDenied, StatementTimeout
+from vidprompt.prompts import DatabaseBusy, PermissionDenied, StatementTimeout
 from vidprompt.prompts._errors import translate
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         (pg.DeadlockDetected("deadlock detected"), Conflict),
         (pg.AdminShutdown("terminating connection"), DatabaseUnavailable),
         (psycopg.OperationalError("connection refused"), DatabaseUnavailable),
-        (PoolTimeout("couldn't get a connection after 5.00 sec"), DatabaseUnavailable),
+        (PoolTimeout("couldn't get a connection after 5.00 sec"), DatabaseBusy),
         (psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"), InvalidInput),
         (pg.UndefinedTable('relation "public.secret" does not exist'), DatabaseError),
     ],

@@ -180,12 +180,22 @@ async def test_the_service_creating_for_an_unknown_user_is_refused(store: Store)
         await store.create_image(Scope.service(), url="u", storage_path="p", owner=uuid.uuid4())
 
 
+# Lone surrogates, as JSON can spell them (F8): in a key, and deep in a value.
+LONE_KEY = {"\ud800": 1}
+LONE = {"a": ["\udfff"]}
+
+
 @pytest.mark.parametrize(
     ("field", "call"),
     [
         ("type", lambda s, me: s.create_image(me, url="u", storage_path="p", type="video")),
         ("url", lambda s, me: s.create_image(me, url="", storage_path="p")),
         ("metadata", lambda s, me: s.create_image(me, url="u", storage_path="p", metadata={1j: 1})),
+        (
+            "metadata",
+            lambda s, me: s.create_image(me, url="u", storage_path="p", metadata=LONE_KEY),
+        ),
+        ("metadata", lambda s, me: s.create_image(me, url="u", storage_path="p", metadata=LONE)),
         ("limit", lambda s, me: s.list_images(me, limit=0)),
         ("limit", lambda s, me: s.list_recent(me, limit=101)),
         ("after", lambda s, me: s.list_images(me, after="not a cursor")),

@@ -9,13 +9,12 @@ from typing import Literal
 
 import psycopg
 from fastapi import APIRouter
-from psycopg_pool import PoolTimeout
 from pydantic import BaseModel
 
 from vidprompt.api._deps import DatabaseDep
 from vidprompt.api._openapi import problems
 from vidprompt.database import Scope
-from vidprompt.errors import DatabaseUnavailable
+from vidprompt.prompts import translate
 
 router = APIRouter(tags=["health"])
 
@@ -32,10 +31,11 @@ async def health() -> Health:
 
 @router.get("/ready", summary="The service can answer requests", responses=problems(503))
 async def ready(database: DatabaseDep) -> Health:
-    """200 once the database answers a query; 503 ``database_unavailable`` while it does not."""
+    """200 once the database answers a query; 503 ``database_unavailable`` while it does not,
+    ``database_busy`` while every connection is in use."""
     try:
         async with database.transaction(Scope.anonymous()) as tx:
             await tx.fetch(b"select 1")
-    except (psycopg.OperationalError, PoolTimeout) as exc:
-        raise DatabaseUnavailable("The database does not answer.") from exc
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
     return Health()

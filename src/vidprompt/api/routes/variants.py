@@ -9,10 +9,12 @@ Two path families, so no router prefix: an image's variant collection lives unde
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._openapi import problems
@@ -21,11 +23,13 @@ from vidprompt.api._schemas import (
     GenerationCreate,
     VariantCreate,
     VariantList,
+    VariantPageLimit,
     VariantPublic,
     VariantUpdate,
 )
+from vidprompt.errors import InvalidInput
 from vidprompt.generation import enqueue_generation
-from vidprompt.prompts import Variant, VariantEdit
+from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant, VariantEdit
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings
@@ -37,6 +41,9 @@ router = APIRouter(tags=["variants"], responses=problems(401, 403, 404, 422))
 
 # What a variant written by the user (not a model) records as its model.
 DRAFT_MODEL = "manual"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Told to a client whose retry was answered from the first request.
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _public(variant: Variant) -> VariantPublic:
@@ -47,10 +54,26 @@ def _public(variant: Variant) -> VariantPublic:
 
 
 @router.get("/images/{image_id}/variants", summary="List an image's variants in order")
-async def list_variants(image_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> VariantList:
-    """Oldest first, each with ``position`` and ``total``, for "2 von 3" navigation."""
-    variants = await store.list_variants(scope, image_id)
-    return VariantList(image_id=image_id, total=len(variants), items=[_public(v) for v in variants])
+async def list_variants(
+    image_id: uuid.UUID,
+    scope: ScopeDep,
+    store: StoreDep,
+    limit: Annotated[VariantPageLimit, Query(description="Variants per page.")] = (
+        DEFAULT_VARIANT_PAGE_SIZE
+    ),
+    after: Annotated[
+        str | None, Query(max_length=200, description="A page's `next_cursor`.")
+    ] = None,
+) -> VariantList:
+    """Oldest first, each with ``position`` and ``total`` (counted across pages), for "2 von
+    3" navigation; ``next_cursor`` leads to the next page."""
+    page = await store.page_variants(scope, image_id, limit=limit, after=after)
+    return VariantList(
+        image_id=image_id,
+        total=page.total,
+        items=[_public(v) for v in page.items],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.post(
@@ -60,7 +83,7 @@ async def list_variants(image_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -
     responses={
         201: {"description": "The draft, stored."},
         202: {"model": VariantPublic, "description": "The pending variant, queued."},
-        **problems(429, 503),
+        **problems(409, 429, 503),
     },
 )
 async def create_variant(
@@ -70,25 +93,83 @@ async def create_variant(
     store: StoreDep,
     settings: SettingsDep,
     response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias=IDEMPOTENCY_HEADER,
+            max_length=257,
+            description="A key of your choosing (at most 255 printable ASCII characters, "
+            "e.g. a uuid) that makes retrying safe: for 24 hours, the same key with the same "
+            "request answers with the variant the first one made (and `Idempotent-Replayed: "
+            "true`) instead of creating another; with a different request, 422 "
+            "`idempotency_key_reused`; while the first is still being handled, 409 "
+            "`request_in_progress`. Keys are per user.",
+        ),
+    ] = None,
 ) -> VariantPublic:
     """``kind: draft`` stores the given text (201). ``kind: generation`` answers 202 with the
     ``pending`` variant, which the generation worker completes; 429 ``quota_exceeded`` when
     the caller already has too many unfinished requests."""
-    if isinstance(body, DraftCreate):
-        created = await store.create_variant(
-            scope,
-            image_id,
-            model_name=DRAFT_MODEL,
-            prompt_text=body.prompt_text,
-            user_instruction=body.user_instruction,
-            camera_style=body.camera_style,
-            film_effects=body.film_effects,
-        )
+    if idempotency_key is None:
+        created, code = await _create(store, scope, image_id, body, settings)
     else:
-        created = await request_generation(store, scope, image_id, body, settings)
-        response.status_code = status.HTTP_202_ACCEPTED
-    response.headers["Location"] = f"/variants/{created.id}"
-    return _public(await store.get_variant(scope, created.id))
+        key = _checked_key(idempotency_key)
+        claim = await store.claim_request(scope, key, _fingerprint(image_id, body))
+        if claim.variant_id is not None and claim.status_code is not None:
+            created, code = claim.variant_id, claim.status_code
+            response.headers[REPLAYED_HEADER] = "true"
+        else:
+            try:
+                created, code = await _create(store, scope, image_id, body, settings)
+            except Exception:  # no variant was made: a retry may try again
+                await store.release_request(scope, key)
+                raise
+            await store.finish_request(scope, key, variant_id=created, status_code=code)
+    response.status_code = code
+    response.headers["Location"] = f"/variants/{created}"
+    return _public(await store.get_variant(scope, created))
+
+
+async def _create(
+    store: Store,
+    scope: Scope,
+    image_id: uuid.UUID,
+    body: DraftCreate | GenerationCreate,
+    settings: Settings,
+) -> tuple[uuid.UUID, int]:
+    """The new variant's id, and the status that answers it (201 draft, 202 queued)."""
+    if isinstance(body, GenerationCreate):
+        queued = await request_generation(store, scope, image_id, body, settings)
+        return queued.id, status.HTTP_202_ACCEPTED
+    draft = await store.create_variant(
+        scope,
+        image_id,
+        model_name=DRAFT_MODEL,
+        prompt_text=body.prompt_text,
+        user_instruction=body.user_instruction,
+        camera_style=body.camera_style,
+        film_effects=body.film_effects,
+    )
+    return draft.id, status.HTTP_201_CREATED
+
+
+def _checked_key(value: str) -> str:
+    """The key of an ``Idempotency-Key`` header: a structured-field string as the IETF draft
+    writes it (``"…"``), or the bare key; 1 to 255 printable ASCII characters."""
+    key = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    if not 1 <= len(key) <= 255 or not all(" " < char <= "~" for char in key):
+        raise InvalidInput(
+            f"{IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters.",
+            field=IDEMPOTENCY_HEADER,
+        )
+    return key
+
+
+def _fingerprint(image_id: uuid.UUID, body: DraftCreate | GenerationCreate) -> str:
+    """What a request asks for, as a hash: the image and the body, defaults filled in."""
+    request = {"image_id": str(image_id), "body": body.model_dump(mode="json")}
+    canonical = json.dumps(request, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 async def request_generation(

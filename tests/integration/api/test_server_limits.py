@@ -1,0 +1,119 @@
+"""``serve``'s connection limits, on a real uvicorn socket (F7): idle and slow clients are
+closed, open connections are capped, and a normal request still works meanwhile."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+import uvicorn
+
+from vidprompt.api import create_app, server_config
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from vidprompt.config import Settings
+
+# How long a test waits for the server to act; far above the limits configured below.
+PATIENCE_S = 20.0
+HEALTH = b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n"
+
+
+@pytest.fixture
+def server(api_settings: Settings) -> Iterator[tuple[str, int]]:
+    settings = api_settings.model_copy(
+        update={"http_request_timeout_s": 0.5, "http_keep_alive_s": 1, "http_max_connections": 4}
+    )
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    host, port = listener.getsockname()
+    config = server_config(create_app(settings), settings, host=host, port=port)
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    while not running.started:
+        thread.join(0.05)
+    yield host, port
+    running.should_exit = True
+    thread.join(PATIENCE_S)
+    listener.close()
+
+
+def _connect(address: tuple[str, int]) -> socket.socket:
+    return socket.create_connection(address, timeout=PATIENCE_S)
+
+
+def _read_until_closed(client: socket.socket) -> bytes:
+    """Everything the server sends before it closes the connection."""
+    received = b""
+    while chunk := client.recv(65536):
+        received += chunk
+    return received
+
+
+def _health_ok(address: tuple[str, int]) -> bool:
+    host, port = address
+    return httpx.get(f"http://{host}:{port}/health", timeout=PATIENCE_S).status_code == 200
+
+
+def test_a_connection_that_sends_nothing_is_closed(server: tuple[str, int]) -> None:
+    with _connect(server) as silent:
+        assert _health_ok(server)
+        assert _read_until_closed(silent) == b""
+
+
+def test_headers_dripped_slowly_are_cut_off_before_any_answer(server: tuple[str, int]) -> None:
+    with _connect(server) as slow:
+        slow.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n")
+        try:
+            for n in range(int(PATIENCE_S / 0.1)):
+                slow.sendall(f"X-Drip-{n}: x\r\n".encode())
+                time.sleep(0.1)
+        except OSError:  # the server closed it: writing fails
+            pass
+        assert b"HTTP/1.1" not in _read_until_closed(slow)
+
+
+def test_a_body_that_never_completes_is_closed(server: tuple[str, int]) -> None:
+    with _connect(server) as slow:
+        slow.sendall(
+            b"POST /images HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\n\r\n{"
+        )
+        answer = _read_until_closed(slow)
+    assert b" 200 " not in answer
+    assert b" 201 " not in answer
+
+
+def test_an_idle_kept_alive_connection_is_closed_after_its_answer(
+    server: tuple[str, int],
+) -> None:
+    with _connect(server) as kept:
+        kept.sendall(HEALTH)
+        answer = _read_until_closed(kept)
+    assert answer.startswith(b"HTTP/1.1 200")
+
+
+def test_requests_on_a_kept_alive_connection_still_work(server: tuple[str, int]) -> None:
+    host, port = server
+    with httpx.Client(base_url=f"http://{host}:{port}", timeout=PATIENCE_S) as client:
+        assert [client.get("/health").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_open_connections_are_capped_and_freed(server: tuple[str, int]) -> None:
+    """Beyond the cap uvicorn answers 503 at once; once the idle ones are closed, it serves."""
+    idle = [_connect(server) for _ in range(4)]
+    try:
+        with _connect(server) as extra:
+            extra.sendall(HEALTH)
+            assert extra.recv(65536).startswith(b"HTTP/1.1 503")
+    finally:
+        for client in idle:
+            assert _read_until_closed(client) == b""
+            client.close()
+    assert _health_ok(server)
