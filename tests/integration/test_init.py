@@ -50,7 +50,7 @@ def test_the_app_gets_the_key_video_prompts_and_jobs_after_its_newest_version(
     ]
     versions = [name.split("_", 1)[0] for name in names]
     assert all(re.fullmatch(r"\d{14}", version) for version in versions)
-    assert NEWEST_APP_VERSION < versions[0]  # the clock was behind
+    assert versions[0] > NEWEST_APP_VERSION  # the clock was behind
     assert versions == sorted(set(versions))
     jobs = written[2].read_text()
     assert "create table public.profiles" not in jobs
