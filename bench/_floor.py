@@ -14,7 +14,6 @@ uvloop: no validation models, no middleware, no logs, no OpenAPI. The secret com
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import uuid
 from contextlib import asynccontextmanager
@@ -31,7 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from vidprompt.config import Settings
-from vidprompt.database._scope import APPLY_SCOPE
+from vidprompt.database._scope import APPLY_SCOPE, Scope
 from vidprompt.prompts import length_feedback, word_count
 from vidprompt.prompts._queries import queries
 
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 # The store's default statement timeout, set per transaction as the store sets it.
-STATEMENT_TIMEOUT_MS = str(Settings.model_fields["statement_timeout_ms"].default)
+STATEMENT_TIMEOUT_MS: int = Settings.model_fields["statement_timeout_ms"].default
 PAGE = 50
 _START = ("-infinity", -(2**63))
 _HIDDEN = ("seq",)
@@ -71,11 +70,7 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
             return Response(b'{"code":"PGRST301"}', 401, media_type="application/json")
         image_id = uuid.UUID(request.path_params["image_id"])
         params = {"image_id": image_id, "limit": PAGE, "created_at": _START[0], "seq": _START[1]}
-        scope = {
-            "role": claims["role"],
-            "claims": json.dumps(claims),
-            "statement_timeout": STATEMENT_TIMEOUT_MS,
-        }
+        scope = Scope.from_claims(claims).settings(STATEMENT_TIMEOUT_MS)
         async with pool.connection() as conn:
             async with conn.pipeline():
                 await conn.execute(APPLY_SCOPE, scope)
@@ -92,7 +87,7 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
             "items": [_public(row, total) for row in rows],
             "next_cursor": None,
         }
-        return Response(orjson.dumps(body), media_type="application/json")
+        return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
