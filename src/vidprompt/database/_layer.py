@@ -28,6 +28,7 @@ PREINSTALLED = (
     ("pgjwt", "extensions"),
     ("pg_stat_statements", "extensions"),
     ("pg_graphql", "graphql"),
+    ("pgsodium", "pgsodium"),
     ("supabase_vault", "vault"),
 )
 
