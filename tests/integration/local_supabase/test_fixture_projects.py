@@ -10,6 +10,7 @@ cluster each, so not all nine: that would add minutes to the suite).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -146,6 +147,8 @@ def test_db_reset_rebuilds_the_project_with_its_seed(
         result = vidprompt("db", "reset")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Seeding data from supabase/seed.sql" in result.stdout
+        status = vidprompt("db", "status").stdout
+        assert re.search(r"^\s+auth\s+stand-in\s", status, re.MULTILINE), status
         url = vidprompt("db", "url").stdout.strip()
         with psycopg.connect(url) as conn:
             query, expected = OUTCOMES[name][0]
