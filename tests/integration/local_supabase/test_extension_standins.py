@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
+import jwt
 import psycopg
 import pytest
 
-from vidprompt.database import supabase_services
-from vidprompt.database._standins import STANDIN_VERSION, standin_names
+from vidprompt.database import embedded_bin_dir, supabase_services
+from vidprompt.database._standins import (
+    STANDIN_VERSION,
+    stage_standins,
+    standin_names,
+    standin_script,
+)
 
+SECRET = "a-local-secret-of-at-least-32-characters"
 HOSTED_ONLY = ["http", "pg_cron", "pg_jsonschema", "pg_net", "pgmq", "vector"]
 
 
@@ -148,3 +157,37 @@ def test_vector_distances_and_nearest_neighbours(layer_url: str) -> None:
     assert [row[0] for row in order] == [2, 3]
     assert distance == 5
     assert cosine == 1
+
+
+def test_only_the_extensions_the_server_lacks_are_staged(
+    tmp_path: Path, pg_bin_dir: Path | None
+) -> None:
+    bin_dir = pg_bin_dir or embedded_bin_dir()
+    setting = stage_standins(bin_dir, tmp_path / "extensions")
+    staged = {path.stem for path in (tmp_path / "extensions").rglob("*.control")}
+    shipped = {
+        path.stem
+        for path in Path(
+            subprocess.run(
+                [str(bin_dir / "pg_config"), "--sharedir"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        ).glob("extension/*.control")
+    }
+    assert setting.startswith(("extension_control_path = '$system:", "extension_destdir = '"))
+    assert staged == set(standin_names()) - shipped
+    assert "pgjwt" in staged  # no server ships it
+    for path in (tmp_path / "extensions").rglob("*.sql"):
+        assert path.stat().st_mode & 0o004  # readable by the server's own user
+
+
+def test_without_extension_search_the_layer_still_creates_the_objects(bare_url: str) -> None:
+    # What the layer falls back to on a server that cannot find stand-in extensions.
+    with psycopg.connect(bare_url, autocommit=True) as conn:
+        conn.execute("create schema extensions")
+        for name in ("pgcrypto", "pgjwt"):
+            conn.execute(standin_script(name, "extensions").encode())
+        token = _value(conn, f"select extensions.sign('{{\"sub\": \"1\"}}', '{SECRET}')")
+        assert jwt.decode(str(token), SECRET, algorithms=["HS256"]) == {"sub": "1"}
