@@ -11,7 +11,9 @@ from vidprompt.database._standins import STANDIN_VERSION
 def test_the_local_layer_reports_its_services_as_stand_ins(layer_url: str) -> None:
     with psycopg.connect(layer_url) as conn:
         services = {s.name: s for s in supabase_services(conn)}
-        versions = dict(conn.execute("select extname, extversion from pg_extension").fetchall())
+        versions: dict[str, str] = dict(
+            conn.execute("select extname, extversion from pg_extension").fetchall()
+        )
         report = services_report(conn)
     assert services["postgres"].kind == "real"
     for name in ("auth", "storage", "realtime", "webhooks"):
