@@ -182,7 +182,10 @@ def test_a_database_with_supabases_own_auth_schema_is_left_untouched(bare_url: s
         assert not is_local_layer(conn)
         push(conn, discover(REPO).migrations)
         assert _auth_snapshot(conn) == before
-        assert _value(conn, "select to_regnamespace('storage')") is None
+        for schema in ("storage", "realtime", "vault", "supabase_functions", "graphql"):
+            assert _value(conn, "select to_regnamespace(%s)", [schema]) is None
+        assert _value(conn, "select count(*) from pg_publication") == 0
+        assert _value(conn, "select array_agg(extname::text) from pg_extension") == ["plpgsql"]
 
 
 def test_concurrent_installs_into_one_database_install_it_once(bare_url: str) -> None:
