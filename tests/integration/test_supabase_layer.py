@@ -380,6 +380,16 @@ def test_the_realtime_publication_exists_empty(layer_url: str) -> None:
             hmac.new(b"k" * 200, b"data", hashlib.sha256).hexdigest(),
         ),
         ("encode(digest('abc', 'sha256'), 'hex')", hashlib.sha256(b"abc").hexdigest()),
+        ("encode(digest('abc', 'sha1'), 'hex')", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("encode(digest('', 'sha1'), 'hex')", hashlib.sha1(b"", usedforsecurity=False).hexdigest()),
+        (
+            "encode(digest(repeat('x', 1000), 'SHA1'), 'hex')",
+            hashlib.sha1(b"x" * 1000, usedforsecurity=False).hexdigest(),
+        ),
+        (
+            "encode(hmac('message', 'key', 'sha1'), 'hex')",
+            hmac.new(b"key", b"message", hashlib.sha1).hexdigest(),
+        ),
         (
             "encode(digest('abc', 'md5'), 'hex')",
             hashlib.md5(b"abc", usedforsecurity=False).hexdigest(),
