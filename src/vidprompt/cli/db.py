@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, console, err_console
-from vidprompt.database import connect, local_server, resolve_target, start_local
+from vidprompt.database import connect, local_server, resolve_target, services_report, start_local
 from vidprompt.errors import LocalServerError
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, apply_seed, discover, push
 
@@ -44,7 +44,7 @@ def stop(workdir: Workdir = Path()) -> None:
 
 @app.command()
 def status(workdir: Workdir = Path()) -> None:
-    """Show whether the local database exists and runs, and where.
+    """Show whether the local database exists and runs, where, and which Supabase parts are real.
 
     Exits 1 when it is not running.
 
@@ -55,6 +55,8 @@ def status(workdir: Workdir = Path()) -> None:
     console.print(f"running: {'yes' if state.running else 'no'}")
     if state.running:
         console.print(f"url:     {local_server(workdir).url()}")
+        with connect(local_server(workdir).url()) as conn:
+            console.print(services_report(conn), soft_wrap=True)
     if not state.running:
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from vidprompt.database._layer import has_auth_schema, install_supabase_layer, i
 from vidprompt.database._local import LocalServer, ServerStatus, embedded_bin_dir
 from vidprompt.database._pool import Database
 from vidprompt.database._scope import APPLY_SCOPE, Scope, ScopeRole
+from vidprompt.database._services import Service, services_report, supabase_services
 from vidprompt.database._transaction import Result, Transaction
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Scope",
     "ScopeRole",
     "ServerStatus",
+    "Service",
     "Target",
     "Transaction",
     "connect",
@@ -34,5 +36,7 @@ __all__ = [
     "is_local_layer",
     "local_server",
     "resolve_target",
+    "services_report",
     "start_local",
+    "supabase_services",
 ]

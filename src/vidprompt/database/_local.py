@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vidprompt.database._standins import stage_standins
 from vidprompt.errors import LocalServerError
 
 _RUN_AS = "embedded_postgres"
@@ -116,8 +117,8 @@ class LocalServer:
 
     def _start(self) -> None:
         port = self.port
-        if port is None or not _port_is_free(port):
-            self._write_settings(_free_port())
+        # Rewritten on every start, so the extension stand-ins match this vidprompt.
+        self._write_settings(port if port is not None and _port_is_free(port) else _free_port())
         try:
             self._run(
                 "pg_ctl",
@@ -163,6 +164,7 @@ class LocalServer:
 
     def _write_settings(self, port: int) -> None:
         settings = f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = ''\n"
+        settings += stage_standins(self.bin_dir, self.data_dir.parent / "extensions")
         if not self.durable:
             settings += _NOT_DURABLE
         conf = self.data_dir / _CONF_FILE
