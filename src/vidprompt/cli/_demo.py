@@ -1,10 +1,9 @@
-"""``vidprompt demo``: the whole job on the local database, from an image to three prompts."""
+"""What ``vidprompt demo`` does: the whole job on the local database, image to prompts."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -12,7 +11,7 @@ from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.text import Text
 
-from vidprompt.cli._common import Workdir, console
+from vidprompt.cli._common import console, say_notice
 from vidprompt.config import load_settings
 from vidprompt.database import Scope, connect, local_server, start_local
 from vidprompt.errors import ConfigError, VidpromptError
@@ -36,6 +35,7 @@ from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store
 
 if TYPE_CHECKING:
     import uuid
+    from pathlib import Path
 
     from vidprompt.config import Settings
     from vidprompt.prompts import Variant
@@ -49,18 +49,8 @@ REQUESTS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 _WAIT_S = 600.0
 
 
-def demo(workdir: Workdir = Path()) -> None:
-    """Show the whole job on the local database: one image becomes three video prompts.
-
-    Starts the local database (created on first use, no Docker), pushes supabase/migrations,
-    creates a demo user, a collection and an image (a sample PNG in local storage),
-    requests three variants with different camera styles and film effects, runs a worker
-    until they are written, prints them, marks the second as primary, then deletes the image
-    and shows that nothing of it is left. Gemini writes the prompts when GEMINI_API_KEY is
-    set, otherwise the offline template (not AI) does; the output says which.
-
-    Example: vidprompt demo
-    """
+def run_demo(workdir: Path) -> None:
+    """The demo's steps (see ``vidprompt demo --help``)."""
     migrations = discover(workdir).migrations
     if not migrations:
         raise ConfigError(
@@ -68,7 +58,7 @@ def demo(workdir: Workdir = Path()) -> None:
             hint="Run the demo in the vidprompt project folder, or pass --workdir.",
         )
     settings = load_settings()
-    url = start_local(local_server(workdir))
+    url = start_local(local_server(workdir, on_notice=say_notice))
     _step(1, f"Local database running: {url}")
     with connect(url) as conn:
         pushed = push(conn, migrations).pushed

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir  # noqa: TC001 - Typer reads them at run time
+from vidprompt.cli._common import DbUrl, Workdir, say_notice
 from vidprompt.config import load_settings
 from vidprompt.database import resolve_target
-from vidprompt.generation import build_worker, run_worker
 
 
 def worker(
@@ -37,9 +36,11 @@ def worker(
 
     Example: vidprompt worker --concurrency 8 --db-url "$SUPABASE_DB_URL"
     """
+    from vidprompt.generation import build_worker, run_worker  # slow to import: the providers
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = load_settings()
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     run_worker(
         build_worker(
             target.url,
