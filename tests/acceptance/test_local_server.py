@@ -172,7 +172,7 @@ def test_psql_works_with_the_url_and_another_os_user_is_refused(
 
 
 def test_the_state_folder_is_private(vidprompt: Run, project: Path) -> None:
-    vidprompt("db", "start")
+    vidprompt("demo", timeout=300)  # the local database, its JWT secret, a stored image
     vidprompt("auth", "token", "--email", "ada@example.com")
     state = project / STATE_DIR
     mode = stat.S_IMODE(state.stat().st_mode)
@@ -182,6 +182,7 @@ def test_the_state_folder_is_private(vidprompt: Run, project: Path) -> None:
         assert stat.S_IMODE((state / name).stat().st_mode) == 0o600, name
         assert (state / name).stat().st_uid == os.geteuid()
     assert stat.S_IMODE((state / "pgdata").stat().st_mode) == 0o700
+    assert stat.S_IMODE((state / "storage").stat().st_mode) == 0o700
 
 
 def test_as_root_a_folder_the_system_user_cannot_enter_is_named_with_the_fix(

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from vidprompt.cli._common import console, say_notice
 from vidprompt.config import load_settings
-from vidprompt.database import Scope, connect, local_server, start_local
+from vidprompt.database import Scope, connect, local_server, private_dir, start_local
 from vidprompt.errors import ConfigError, VidpromptError
 from vidprompt.generation import (
     BUCKET,
@@ -71,6 +71,7 @@ def run_demo(workdir: Path) -> None:
 async def _run(url: str, settings: Settings, workdir: Path, user_id: uuid.UUID) -> bool:
     """The demo's steps on the store; False when a variant failed."""
     storage = local_storage(workdir)
+    private_dir(storage.root)  # the demo's image: the owner's only
     scope = Scope.user(user_id)
     async with Store(url, settings=settings) as store:
         if cleared := await clear_leftovers(store, storage, user_id):

@@ -10,7 +10,7 @@ import psycopg
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, checked_settings, err_console, say_notice
-from vidprompt.database import connect, resolve_target
+from vidprompt.database import connect, private_dir, resolve_target
 from vidprompt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -47,11 +47,13 @@ def serve(
     # Imported here: the web stack and the providers would slow every other command's start.
     from vidprompt.api import configure_logging, create_app
     from vidprompt.auth import build_verifier, signing_secret
-    from vidprompt.generation import build_worker
+    from vidprompt.generation import build_worker, local_storage
 
     settings = checked_settings()
     listener = _listen(host, port)
     target = resolve_target(db_url, workdir, on_notice=say_notice)
+    if target.local is not None:
+        private_dir(local_storage(workdir).root)  # the local images: the owner's only
     local = target.local is not None
     verifier = build_verifier(settings, secret=signing_secret(settings, workdir, local=local))
     _require_schema(target.url)

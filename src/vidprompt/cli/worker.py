@@ -9,7 +9,7 @@ import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, say_notice
 from vidprompt.config import load_settings
-from vidprompt.database import resolve_target
+from vidprompt.database import private_dir, resolve_target
 
 
 def worker(
@@ -36,11 +36,14 @@ def worker(
 
     Example: vidprompt worker --concurrency 8 --db-url "$SUPABASE_DB_URL"
     """
-    from vidprompt.generation import build_worker, run_worker  # slow to import: the providers
+    # Imported here: the providers are slow to import, and other commands do not need them.
+    from vidprompt.generation import build_worker, local_storage, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = load_settings()
     target = resolve_target(db_url, workdir, on_notice=say_notice)
+    if target.local is not None:
+        private_dir(local_storage(workdir).root)  # the local images: the owner's only
     run_worker(
         build_worker(
             target.url,
