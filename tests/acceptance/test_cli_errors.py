@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 if TYPE_CHECKING:
@@ -311,3 +312,28 @@ def _closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def test_serve_says_where_it_serves_only_once_it_answers(
+    vidprompt: Run, project: Path, env: dict[str, str]
+) -> None:
+    vidprompt("db", "push")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vidprompt", "serve", "--port", "0"],
+        cwd=project,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        line = ""
+        while not line.startswith("Serving on"):
+            line = process.stderr.readline()
+            assert line, "serve exited without saying where it serves"
+        base = line.split()[2]
+        assert httpx.get(f"{base}/health", timeout=10).status_code == 200  # no retry needed
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
