@@ -227,12 +227,11 @@ class LocalServer:
     def stop(self) -> None:
         """Stop the cluster (fast shutdown: open sessions are ended); a no-op if stopped.
 
-        Only a process identified as this cluster's postmaster is signalled.
+        Only a process identified as this cluster's postmaster is signalled; a stale
+        postmaster.pid is left for ``start`` to remove once the port proves no server runs.
         """
         if self.running():
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "120", "stop")
-        else:
-            self._remove_stale_pid_file()
 
     def running(self) -> bool:
         return self._postmaster_pid() is not None
@@ -257,7 +256,8 @@ class LocalServer:
 
     def _remove_stale_pid_file(self) -> None:
         """Drop a postmaster.pid whose process is not this cluster's postmaster (a crash left
-        it, and the pid now belongs to another process): Postgres would refuse to start."""
+        it, and the pid now belongs to another process): Postgres would refuse to start.
+        Called only once the cluster's port is known free, so no server of it is running."""
         if self._postmaster_pid() is None:
             (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
 
