@@ -10,6 +10,8 @@ TEMPLATE`` copies, so tests are isolated and fast.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,16 +48,32 @@ def pg_bin_dir(request: pytest.FixtureRequest) -> Path | None:
 
 
 @pytest.fixture(scope="session")
+def reachable_tmp() -> Iterator[Path]:
+    """A folder for clusters and projects that other users may pass through (not list).
+
+    As root, PostgreSQL runs as a system user, which must reach the cluster's folder;
+    pytest's own temporary folders are private to their owner. A user keeps a project
+    where others may pass through in the same way (a home folder is usually 0755 or 0711).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="vidprompt-tests-"))
+    folder.chmod(0o711)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def pg_server(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    pg_bin_dir: Path | None,
+    request: pytest.FixtureRequest, reachable_tmp: Path, pg_bin_dir: Path | None
 ) -> Iterator[LocalServer | None]:
-    """The throwaway cluster the session runs on (None when --pg names a URL)."""
+    """The throwaway cluster the session runs on (None when --pg names a URL).
+
+    Its URL carries its credentials (a password file only this user may read), so every
+    test connects with ``pg_server.url()`` or a URL derived from it.
+    """
     if str(request.config.getoption("--pg")).startswith("postgres"):
         yield None
         return
-    server = LocalServer(tmp_path_factory.mktemp("pg") / "data", bin_dir=pg_bin_dir, durable=False)
+    server = LocalServer(reachable_tmp / "pg" / "data", bin_dir=pg_bin_dir, durable=False)
     server.start()
     yield server
     server.destroy()
