@@ -38,6 +38,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture
+def tmp_path(tmp_path: Path) -> Path:
+    """pytest's folder for the test, which other users may pass through (not list).
+
+    As root, the local database runs as a system user that must reach a project's
+    ``.vidprompt/``; pytest makes its folders private to their owner. A user keeps a project
+    where others may pass through (a home folder is usually 0755 or 0711), so the tests do.
+    """
+    if os.geteuid() == 0:
+        top = Path(tempfile.gettempdir()).resolve()
+        for folder in (tmp_path, *tmp_path.parents):
+            if folder in (top, Path(folder.anchor)):
+                break
+            folder.chmod(folder.stat().st_mode | 0o011)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def pg_bin_dir(request: pytest.FixtureRequest) -> Path | None:
     """The bin folder of the Postgres build under test (None: the embedded one)."""
