@@ -10,6 +10,8 @@ TEMPLATE`` copies, so tests are isolated and fast.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +38,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture
+def tmp_path(tmp_path: Path) -> Path:
+    """pytest's folder for the test, which other users may pass through (not list).
+
+    As root, the local database runs as a system user that must reach a project's
+    ``.vidprompt/``; pytest makes its folders private to their owner. A user keeps a project
+    where others may pass through (a home folder is usually 0755 or 0711), so the tests do.
+    """
+    if os.geteuid() == 0:
+        top = Path(tempfile.gettempdir()).resolve()
+        for folder in (tmp_path, *tmp_path.parents):
+            if folder in (top, Path(folder.anchor)):
+                break
+            folder.chmod(folder.stat().st_mode | 0o011)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def pg_bin_dir(request: pytest.FixtureRequest) -> Path | None:
     """The bin folder of the Postgres build under test (None: the embedded one)."""
@@ -46,16 +65,32 @@ def pg_bin_dir(request: pytest.FixtureRequest) -> Path | None:
 
 
 @pytest.fixture(scope="session")
+def reachable_tmp() -> Iterator[Path]:
+    """A folder for clusters and projects that other users may pass through (not list).
+
+    As root, PostgreSQL runs as a system user, which must reach the cluster's folder;
+    pytest's own temporary folders are private to their owner. A user keeps a project
+    where others may pass through in the same way (a home folder is usually 0755 or 0711).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="vidprompt-tests-"))
+    folder.chmod(0o711)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def pg_server(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    pg_bin_dir: Path | None,
+    request: pytest.FixtureRequest, reachable_tmp: Path, pg_bin_dir: Path | None
 ) -> Iterator[LocalServer | None]:
-    """The throwaway cluster the session runs on (None when --pg names a URL)."""
+    """The throwaway cluster the session runs on (None when --pg names a URL).
+
+    Its URL carries its credentials (a password file only this user may read), so every
+    test connects with ``pg_server.url()`` or a URL derived from it.
+    """
     if str(request.config.getoption("--pg")).startswith("postgres"):
         yield None
         return
-    server = LocalServer(tmp_path_factory.mktemp("pg") / "data", bin_dir=pg_bin_dir, durable=False)
+    server = LocalServer(reachable_tmp / "pg" / "data", bin_dir=pg_bin_dir, durable=False)
     server.start()
     yield server
     server.destroy()

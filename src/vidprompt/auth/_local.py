@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from typing import TYPE_CHECKING
 
-from vidprompt.database import STATE_DIR
+from vidprompt.database import STATE_DIR, private_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,20 +23,22 @@ def local_jwt_secret(workdir: Path) -> str:
     ``serve`` and ``auth token`` may start together; the secret is written to a private
     temporary file and linked into place, so both end up with the same complete secret.
     """
-    path = workdir / STATE_DIR / SECRET_FILE
+    path = private_dir(workdir / STATE_DIR) / SECRET_FILE
     if path.exists():
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # made by an older vidprompt
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as file:
-        file.write(secrets.token_urlsafe(48) + "\n")
     try:
-        os.link(draft, path)
-    except FileExistsError:
-        pass
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file, not the draft
     finally:
-        draft.unlink()
+        draft.unlink(missing_ok=True)  # also when the disk was full: no half-written draft
     return path.read_text().strip()
 
 

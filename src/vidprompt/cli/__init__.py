@@ -1,7 +1,8 @@
 """The ``vidprompt`` command line: thin commands over the library.
 
-Every error a user can fix is a :class:`~vidprompt.errors.VidpromptError`; ``main`` prints
-it as one clean message (and its hint) and exits 1, never with a traceback.
+Every failure a command lets out (a :class:`~vidprompt.errors.VidpromptError`, an invalid
+setting, a database or an operating-system error) is printed by ``main`` as one clean
+message and what to do, with exit status 1; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import typer
 
 from vidprompt.cli import auth, db, demo, init, lint, migration, serve, types, verify, worker
-from vidprompt.cli._common import err_console
-from vidprompt.errors import VidpromptError
+from vidprompt.cli._common import checked_settings
+from vidprompt.cli._errors import report
 
 app = typer.Typer(
     name="vidprompt",
@@ -31,12 +32,28 @@ app.command("demo")(demo.demo)
 app.command("init")(init.init)
 db.app.command("lint")(lint.lint)
 
+_debug = False
+
+
+@app.callback()
+def _start(
+    debug: bool = typer.Option(
+        False, "--debug", envvar="VIDPROMPT_DEBUG", help="Show the traceback when a command fails."
+    ),
+) -> None:
+    """Validate the settings once, before any command runs."""
+    global _debug
+    _debug = debug
+    checked_settings()
+
 
 def main() -> None:
     try:
         app()
-    except VidpromptError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
-        if exc.hint:
-            err_console.print(f"[dim]hint:[/] {exc.hint}")
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if _debug:
+            raise
+        report(exc)
         raise SystemExit(1) from None

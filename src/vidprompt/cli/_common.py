@@ -1,15 +1,21 @@
-"""What every command shares: the database and work-folder options, and output."""
+"""What every command shares: the database and work-folder options, settings, and output."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+from vidprompt.config import Settings, load_settings
+from vidprompt.errors import ConfigError
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbUrl = Annotated[
     str | None,
@@ -22,12 +28,71 @@ DbUrl = Annotated[
     ),
 ]
 
+
+def say_notice(notice: str) -> None:
+    """Say what was changed on this machine to run the local database (once: as it happens)."""
+    err_console.print(f"note: {notice}")
+
+
+def project_folder(path: Path) -> Path:
+    """Refuse a work folder that is not a project (no ``supabase/``); never create one, so a
+    mistyped --workdir fails instead of passing with nothing to do."""
+    if not (path / "supabase").is_dir():
+        raise ConfigError(
+            f"{path} is not a project folder: it has no supabase/ folder.",
+            hint="Run vidprompt in your project's folder or pass --workdir; "
+            "`vidprompt migration new NAME` starts a new project's supabase/migrations/.",
+        )
+    return path
+
+
+_WORKDIR_HELP = "Project folder holding supabase/ (default: the current folder)."
+
 Workdir = Annotated[
     Path,
     typer.Option(
         "--workdir",
         file_okay=False,
         resolve_path=True,
-        help="Project folder holding supabase/ (default: the current folder).",
+        callback=project_folder,
+        help=_WORKDIR_HELP,
     ),
 ]
+
+# For the commands that may start a project: the folder need not hold supabase/ yet.
+AnyWorkdir = Annotated[
+    Path, typer.Option("--workdir", file_okay=False, resolve_path=True, help=_WORKDIR_HELP)
+]
+
+
+def checked_settings() -> Settings:
+    """The settings, or one line naming the first invalid one (not pydantic's report)."""
+    try:
+        return load_settings()
+    except (ValidationError, SettingsError) as exc:
+        raise settings_error(exc) from None
+
+
+def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
+    """pydantic-settings' report as one line: the variable, what is wrong, how many more."""
+    if isinstance(exc, SettingsError):
+        # A value that must be JSON (a list) and is not: the message names the field.
+        found = re.search(r'field "(\w+)"', str(exc))
+        field, reason, more = (found.group(1) if found else ""), "not valid JSON", ""
+    else:
+        errors = exc.errors()
+        field = str(errors[0]["loc"][0]) if errors[0]["loc"] else ""
+        reason = errors[0]["msg"]
+        more = f" ({len(errors) - 1} more invalid)" if len(errors) > 1 else ""
+    name = setting_name(field)
+    return ConfigError(
+        f"Invalid setting {name}: {reason}{more}.",
+        hint=f"Fix or unset {name} in the environment or in .env; the README lists the settings.",
+    )
+
+
+def setting_name(field: str) -> str:
+    """The environment variable that sets the field ``field`` of the settings."""
+    known = Settings.model_fields.get(field)
+    alias = known.validation_alias if known else None
+    return alias if isinstance(alias, str) else f"VIDPROMPT_{field.upper()}"

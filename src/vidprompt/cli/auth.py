@@ -6,9 +6,12 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.auth import ensure_user, sign_access_token, signing_secret
-from vidprompt.cli._common import DbUrl, Workdir  # noqa: TC001 - Typer reads them at run time
-from vidprompt.cli.serve import checked_settings
+from vidprompt.cli._common import (
+    DbUrl,
+    Workdir,
+    checked_settings,
+    say_notice,
+)
 from vidprompt.database import connect, resolve_target
 from vidprompt.errors import ConfigError
 
@@ -33,8 +36,10 @@ def token(
 
     Example: curl -H "Authorization: Bearer $(vidprompt auth token --email ada@example.com)" http://127.0.0.1:8000/images
     """
+    from vidprompt.auth import ensure_user, sign_access_token, signing_secret  # slow to import
+
     settings = checked_settings()
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     secret = signing_secret(settings, workdir, local=target.local is not None)
     if secret is None:
         raise ConfigError(

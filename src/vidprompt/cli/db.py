@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, console, err_console
-from vidprompt.database import connect, local_server, resolve_target, start_local
-from vidprompt.errors import LocalServerError
+from vidprompt.cli._common import DbUrl, Workdir, console, err_console, say_notice
+from vidprompt.database import (
+    connect,
+    local_server,
+    resolve_target,
+    services_report,
+    start_local,
+)
+from vidprompt.errors import ConfigError, LocalServerError
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, apply_seed, discover, push
 
 app = typer.Typer(no_args_is_help=True, help="Manage the local database and push migrations.")
 
 
 @app.command()
-def start(workdir: Workdir = Path()) -> None:
+def start(
+    workdir: Workdir = Path(),
+    port: int | None = typer.Option(
+        None,
+        "--port",
+        min=1,
+        max=65535,
+        help="Move the local database to this port for good (default: the port it was "
+        "given when created).",
+    ),
+) -> None:
     """Start the local database (PostgreSQL 18, no Docker), creating it on first use.
 
     Its data lives in .vidprompt/ under the work folder and survives restarts; a new
-    database gets the Supabase layer (roles, auth, storage).
+    database gets the Supabase layer (roles, auth, storage). It keeps its port: when
+    another program holds it, start fails; --port moves it (remembered).
 
-    Example: vidprompt db start
+    Example: vidprompt db start --port 54322
     """
-    url = start_local(local_server(workdir))
+    url = start_local(local_server(workdir, on_notice=say_notice), port=port)
     console.print(f"Local database running: {url}")
 
 
@@ -44,7 +60,7 @@ def stop(workdir: Workdir = Path()) -> None:
 
 @app.command()
 def status(workdir: Workdir = Path()) -> None:
-    """Show whether the local database exists and runs, and where.
+    """Show whether the local database exists and runs, where, and which Supabase parts are real.
 
     Exits 1 when it is not running.
 
@@ -53,8 +69,17 @@ def status(workdir: Workdir = Path()) -> None:
     state = local_server(workdir).status()
     console.print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
     console.print(f"running: {'yes' if state.running else 'no'}")
+    if state.port is not None:
+        console.print(f"port:    {state.port}")
+    if state.stale_pid is not None:
+        console.print(
+            f"note:    postmaster.pid names process {state.stale_pid}, which is not this"
+            " database's server (left by a crash); `vidprompt db start` removes it."
+        )
     if state.running:
         console.print(f"url:     {local_server(workdir).url()}")
+        with connect(local_server(workdir).url()) as conn:
+            console.print(services_report(conn), soft_wrap=True)
     if not state.running:
         raise typer.Exit(1)
 
@@ -77,16 +102,16 @@ def url(workdir: Workdir = Path()) -> None:
 def reset(workdir: Workdir = Path()) -> None:
     """Wipe the local database and rebuild it: Supabase layer, every migration, seed.sql.
 
-    Only the local database can be reset; all its data is lost.
+    Only the local database can be reset; all its data is lost. It keeps its port and
+    passwords, so its URL stays the same.
 
     Example: vidprompt db reset
     """
-    server = local_server(workdir)
+    server = local_server(workdir, on_notice=say_notice)
     local = discover(workdir).migrations
     for migration in local:
         _ = migration.script  # refuse a broken file before wiping anything
-    server.stop()
-    shutil.rmtree(server.data_dir, ignore_errors=True)
+    server.recreate()
     url = start_local(server)
     with connect(url) as conn:
         push(conn, local, include_all=True, on_apply=_announce)
@@ -122,12 +147,17 @@ def push_command(
 
     Example: vidprompt db push --db-url "$SUPABASE_DB_URL" --dry-run
     """
+    if not (workdir / MIGRATIONS_DIR).is_dir():
+        raise ConfigError(
+            f"There is no {MIGRATIONS_DIR}/ folder in {workdir}: nothing to push.",
+            hint="Create a migration with `vidprompt migration new NAME`, or pass --workdir.",
+        )
     found = discover(workdir)
     for path in found.skipped:
         err_console.print(
             f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)"
         )
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         result = push(
             conn, found.migrations, include_all=include_all, dry_run=dry_run, on_apply=_announce

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from vidprompt.cli._common import DbUrl, Workdir, console
+from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, console, say_notice
 from vidprompt.database import connect, resolve_target
 from vidprompt.migrations import State, compare, discover, new_migration, read_history_for
 
@@ -22,7 +22,7 @@ _STYLE = {
 
 
 @app.command()
-def new(name: str, workdir: Workdir = Path()) -> None:
+def new(name: str, workdir: AnyWorkdir = Path()) -> None:
     """Create an empty migration file stamped with the current UTC time.
 
     Example: vidprompt migration new add_profiles_table
@@ -43,7 +43,7 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     Example: vidprompt migration list --db-url "$SUPABASE_DB_URL"
     """
     local = discover(workdir).migrations
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         states = compare(local, read_history_for(conn, local))
     table = Table("Local", "Remote", "Name", "State")

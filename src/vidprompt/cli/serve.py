@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
 import typer
-import uvicorn
-from pydantic import ValidationError
 
-from vidprompt.api import configure_logging, create_app, server_config
-from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
-from vidprompt.auth import build_verifier, signing_secret
-from vidprompt.cli._common import DbUrl, Workdir, err_console
-from vidprompt.config import Settings, load_settings
-from vidprompt.database import connect, resolve_target
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, err_console, say_notice
+from vidprompt.database import connect, private_dir, resolve_target
 from vidprompt.errors import ConfigError
-from vidprompt.generation import build_worker
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from vidprompt.api import BackgroundService
+    from vidprompt.config import Settings
 
 # The login role Supabase's Data API connects as: no privileges of its own, so a request
 # can only do what the role its token names may do.
@@ -51,8 +48,17 @@ def serve(
 
     Example: vidprompt serve --port 8000 --worker
     """
+    # Imported here: the web stack and the providers would slow every other command's start.
+    from vidprompt.api import configure_logging, create_app
+    from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
+    from vidprompt.auth import build_verifier, signing_secret
+    from vidprompt.generation import build_worker, local_storage
+
     settings = checked_settings()
-    target = resolve_target(db_url, workdir)
+    listener = _listen(host, port)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    if target.local is not None:
+        private_dir(local_storage(workdir).root)  # the local images: the owner's only
     local = target.local is not None
     secret = signing_secret(settings, workdir, local=local)
     verifier = build_verifier(settings, secret=secret)
@@ -72,24 +78,42 @@ def serve(
         workdir=workdir,
         local_sign_in=sign_in,
     )
-    err_console.print(f"Serving on http://{host}:{port} (panel: /, docs: /docs)")
-    uvicorn.Server(server_config(app, settings, host=host, port=port)).run()
+    _run(app, settings, listener)
 
 
-def checked_settings() -> Settings:
-    """The settings, or one line naming the first invalid one (not pydantic's report)."""
+def _run(app: FastAPI, settings: Settings, listener: socket.socket) -> None:
+    """Serve ``app`` on uvicorn, saying where only once it listens and the app started."""
+    import uvicorn
+
+    from vidprompt.api import server_config
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                host, port = listener.getsockname()[:2]
+                shown = f"[{host}]" if ":" in host else host
+                err_console.print(f"Serving on http://{shown}:{port} (panel: /, docs: /docs)")
+
+    host, port = listener.getsockname()[:2]
+    Server(server_config(app, settings, host=host, port=port)).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the API's address first, so a taken port fails at once, in one line."""
     try:
-        return load_settings()
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else ""
-        alias = (
-            Settings.model_fields[field].validation_alias
-            if field in Settings.model_fields
-            else None
-        )
-        name = alias if isinstance(alias, str) else f"VIDPROMPT_{field.upper()}"
-        raise ConfigError(f"Invalid setting {name}: {error['msg']}.") from None
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}.",
+            hint="Another program may hold that port: stop it, or pick another with --port N.",
+        ) from None
+    return sock
 
 
 def _require_schema(url: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, console
+from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
 from vidprompt.database import connect, resolve_target
 from vidprompt.schema import (
     DEFAULT_SCHEMAS,
@@ -68,7 +68,7 @@ def update(
 
     Example: vidprompt types update --check
     """
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         catalog = read_catalog(conn, schema or DEFAULT_SCHEMAS)
     if python_out is None and (workdir / PYTHON_PATH).exists():

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from vidprompt.cli._common import DbUrl, Workdir, console
+from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
 from vidprompt.database import connect, resolve_target
 from vidprompt.schema import verify as run_checks
 
@@ -29,7 +29,7 @@ def verify(
 
     Example: vidprompt verify --db-url "$SUPABASE_DB_URL"
     """
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         checks = run_checks(conn, workdir)
     failed = [c for c in checks if not c.passed]

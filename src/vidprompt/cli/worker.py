@@ -7,10 +7,9 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir  # noqa: TC001 - Typer reads them at run time
+from vidprompt.cli._common import DbUrl, Workdir, say_notice
 from vidprompt.config import load_settings
-from vidprompt.database import resolve_target
-from vidprompt.generation import build_worker, run_worker
+from vidprompt.database import private_dir, resolve_target
 
 
 def worker(
@@ -37,9 +36,14 @@ def worker(
 
     Example: vidprompt worker --concurrency 8 --db-url "$SUPABASE_DB_URL"
     """
+    # Imported here: the providers are slow to import, and other commands do not need them.
+    from vidprompt.generation import build_worker, local_storage, run_worker
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = load_settings()
-    target = resolve_target(db_url, workdir)
+    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    if target.local is not None:
+        private_dir(local_storage(workdir).root)  # the local images: the owner's only
     run_worker(
         build_worker(
             target.url,

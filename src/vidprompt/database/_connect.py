@@ -1,7 +1,9 @@
 """Which database a command talks to, and opening connections to it.
 
 Like the Supabase CLI: ``--db-url`` first, then ``DATABASE_URL``, else the local database
-under the work folder, started (and given the Supabase layer) on demand.
+under the work folder, started (and given the Supabase layer) on demand. Every connection
+has a connect timeout (``VIDPROMPT_CONNECT_TIMEOUT``), carried in the target's URL so that
+whatever connects with it (a command, the API's pool, a worker) gives up in time.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from vidprompt.config import load_settings
 from vidprompt.database._layer import install_supabase_layer
 from vidprompt.database._local import LocalServer
-from vidprompt.errors import DatabaseUnavailable
+from vidprompt.errors import ConfigError, DatabaseUnavailable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from psycopg.rows import TupleRow
 
 STATE_DIR = ".vidprompt"
+_URL_HINT = "Pass a postgresql://user:password@host:port/dbname URI as --db-url or DATABASE_URL."
 
 
 @dataclass(frozen=True)
@@ -31,36 +37,89 @@ class Target:
     local: LocalServer | None = None
 
 
-def local_server(workdir: Path) -> LocalServer:
-    """The work folder's local database (it may not exist yet)."""
+def local_server(workdir: Path, *, on_notice: Callable[[str], None] | None = None) -> LocalServer:
+    """The work folder's local database (it may not exist yet); ``on_notice`` hears what
+    was changed on the machine to run it."""
     settings = load_settings()
     bin_dir = Path(settings.pg_bin_dir) if settings.pg_bin_dir else None
-    return LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=bin_dir)
+    if bin_dir is not None and not (bin_dir / "pg_ctl").is_file():
+        raise ConfigError(
+            f"VIDPROMPT_PG_BIN_DIR={bin_dir} holds no PostgreSQL programs (no pg_ctl there).",
+            hint="Name the bin folder of a PostgreSQL build (e.g. /usr/lib/postgresql/15/bin),"
+            " or unset it to use the embedded PostgreSQL 18.",
+        )
+    return LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=bin_dir, on_notice=on_notice)
 
 
-def start_local(server: LocalServer) -> str:
+def start_local(server: LocalServer, *, port: int | None = None) -> str:
     """Start the local database, installing the Supabase layer on a fresh one; its URL."""
-    server.start()
+    server.start(port=port)
     url = server.url()
     with connect(url) as conn:
         install_supabase_layer(conn)
     return url
 
 
-def resolve_target(db_url: str | None, workdir: Path) -> Target:
+def resolve_target(
+    db_url: str | None, workdir: Path, *, on_notice: Callable[[str], None] | None = None
+) -> Target:
+    """The database a command works on, its URL checked and given the connect timeout."""
     url = db_url or load_settings().database_url
     if url:
-        return Target(url)
-    server = local_server(workdir)
-    return Target(start_local(server), server)
+        return Target(with_connect_timeout(url))
+    server = local_server(workdir, on_notice=on_notice)
+    return Target(with_connect_timeout(start_local(server)), server)
+
+
+def with_connect_timeout(url: str) -> str:
+    """``url`` with ``connect_timeout`` set (unless it sets one); a malformed URL is refused
+    here in one line, naming where it came from."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(
+            f"The database URL {_shown(url)} is not a Postgres connection string:"
+            f" {str(exc).strip()}.",
+            hint=_URL_HINT,
+        ) from None
+    if url.partition("://")[0] not in ("postgresql", "postgres") and "://" in url:
+        raise ConfigError(f"The database URL {_shown(url)} is not a Postgres URI.", hint=_URL_HINT)
+    if "connect_timeout" in params:
+        return url
+    return make_conninfo(url, connect_timeout=load_settings().connect_timeout)
 
 
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:
     """Connect without server-side prepared statements, so a transaction pooler works too."""
+    url = with_connect_timeout(url)
     try:
         return psycopg.connect(url, autocommit=autocommit, prepare_threshold=None)
-    except psycopg.OperationalError as exc:
+    except psycopg.errors.ConnectionTimeout as exc:
+        timeout = conninfo_to_dict(url)["connect_timeout"]
         raise DatabaseUnavailable(
-            f"Cannot connect to the database: {str(exc).strip()}",
+            f"No answer from the database at {_address(url)} within {timeout} s.",
+            hint="Check the host and port of --db-url / DATABASE_URL;"
+            " VIDPROMPT_CONNECT_TIMEOUT sets how long to wait.",
+        ) from exc
+    except psycopg.OperationalError as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        reason = lines[0].removeprefix("connection failed: ")
+        raise DatabaseUnavailable(
+            f"Cannot connect to the database at {_address(url)}: {reason}",
             hint="Check --db-url / DATABASE_URL, or run `vidprompt db start` for the local one.",
         ) from exc
+
+
+def _address(url: str) -> str:
+    params = conninfo_to_dict(url)
+    host = str(params.get("host") or params.get("hostaddr") or "localhost")
+    return f"{host}:{params.get('port') or 5432}"
+
+
+def _shown(url: str) -> str:
+    """The URL for a message, without its password."""
+    head, at, tail = url.rpartition("@")
+    if at and "://" in head:
+        scheme, _, userinfo = head.partition("://")
+        return f"'{scheme}://{userinfo.split(':', 1)[0]}@{tail}'"
+    return f"'{url}'" if "password" not in url else "(a conninfo string)"

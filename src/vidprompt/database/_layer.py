@@ -1,7 +1,10 @@
 """The Supabase layer: what a Supabase database has that plain Postgres lacks.
 
 Installed only where there is no ``auth`` schema, so a real Supabase database (or one
-that already has the layer) is never touched.
+that already has the layer) is never touched. After the script come the extensions every
+Supabase database has pre-installed: the server's own where it has them, else vidprompt's
+stand-in as an extension (see ``_standins``), else the stand-in's objects alone, so the
+schemas and functions migrations call exist on any server.
 """
 
 from __future__ import annotations
@@ -9,12 +12,25 @@ from __future__ import annotations
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import psycopg
+
+from vidprompt.database._standins import standin_names, standin_script
+
 if TYPE_CHECKING:
-    import psycopg
     from psycopg.rows import TupleRow
 
 _MARKER = "vidprompt local Supabase layer"
 _INSTALL_LOCK = 7020251124
+# Supabase's pre-installed extensions and their schemas, in dependency order.
+PREINSTALLED = (
+    ("uuid-ossp", "extensions"),
+    ("pgcrypto", "extensions"),
+    ("pgjwt", "extensions"),
+    ("pg_stat_statements", "extensions"),
+    ("pg_graphql", "graphql"),
+    ("pgsodium", "pgsodium"),
+    ("supabase_vault", "vault"),
+)
 
 
 def has_auth_schema(conn: psycopg.Connection[TupleRow]) -> bool:
@@ -46,4 +62,17 @@ def install_supabase_layer(conn: psycopg.Connection[TupleRow]) -> bool:
         if has_auth_schema(conn):
             return False
         conn.execute(script.encode())
+        for name, schema in PREINSTALLED:
+            _preinstall(conn, name, schema)
     return True
+
+
+def _preinstall(conn: psycopg.Connection[TupleRow], name: str, schema: str) -> None:
+    conn.execute(f'create schema if not exists "{schema}"'.encode())
+    # pg_available_extensions does not see Debian's extension_destdir: just try.
+    try:
+        with conn.transaction():
+            conn.execute(f'create extension if not exists "{name}" with schema "{schema}"'.encode())
+    except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile):
+        if name in standin_names():
+            conn.execute(standin_script(name, schema).encode())

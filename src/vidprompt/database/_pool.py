@@ -55,6 +55,7 @@ class Database:
             "autocommit": True,
             "row_factory": dict_row,
             "application_name": _APPLICATION_NAME,
+            "connect_timeout": settings.connect_timeout,
         }
         if settings.transaction_pooler:
             self._kwargs["prepare_threshold"] = None
@@ -154,10 +155,14 @@ class Database:
     async def _probe(self) -> None:
         """Connect once, directly. A probe that failed slowly (an unreachable host) is not
         repeated for as long as it took, so waiting callers fail fast instead of in turn."""
-        timeout = max(1, round(self._settings.pool_timeout_ms / 1000))
+        timeout = min(
+            self._settings.connect_timeout, max(1, round(self._settings.pool_timeout_ms / 1000))
+        )
         started = monotonic()
         try:
-            conn = await AsyncConnection.connect(self.url, connect_timeout=timeout, **self._kwargs)
+            conn = await AsyncConnection.connect(
+                self.url, **{**self._kwargs, "connect_timeout": timeout}
+            )
         except psycopg.OperationalError as exc:
             now = monotonic()
             # Only a slow failure is remembered: a refusal or a "starting up" answer comes

@@ -35,6 +35,7 @@ class WorkerProcess:
 
     def __init__(self, url: str, workdir: Path, env: dict[str, str], *args: str) -> None:
         self.log = workdir / f"worker-{time.monotonic_ns()}.log"
+        (workdir / "supabase").mkdir(exist_ok=True)  # a project folder, as every command needs
         inherited = {
             key: value
             for key, value in os.environ.items()

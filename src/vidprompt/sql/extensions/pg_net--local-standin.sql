@@ -1,0 +1,71 @@
+-- vidprompt's stand-in for pg_net: the same schema, tables and functions, but nothing is
+-- sent. Each request is recorded in net.http_request_queue (as pg_net queues it) and stays
+-- there, so a test can see what a trigger or a job would have sent; no response ever arrives
+-- in net._http_response.
+\echo Use "CREATE EXTENSION pg_net" to load this file. \quit
+
+create schema net;
+comment on schema net is 'vidprompt local stand-in for pg_net: requests are recorded, never sent';
+
+create table net.http_request_queue (
+  id bigserial not null,
+  method text not null,
+  url text not null,
+  headers jsonb not null,
+  body bytea,
+  timeout_milliseconds integer not null
+);
+
+create table net._http_response (
+  id bigint,
+  status_code integer,
+  content_type text,
+  headers jsonb,
+  content text,
+  timed_out boolean,
+  error_msg text,
+  created timestamptz not null default now()
+);
+
+create function net._record(
+  method text, url text, params jsonb, headers jsonb, body bytea, timeout_milliseconds integer
+) returns bigint
+language sql volatile security definer set search_path = ''
+as $$
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  values (
+    method,
+    url || coalesce(
+      (select case when url like '%?%' then '&' else '?' end
+         || string_agg(key || '=' || value, '&' order by key)
+       from jsonb_each_text(coalesce(params, '{}'))
+       having count(*) > 0),
+      ''),
+    coalesce(headers, '{}'), body, timeout_milliseconds)
+  returning id
+$$;
+
+create function net.http_get(
+  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
+  timeout_milliseconds integer default 5000
+) returns bigint
+language sql volatile
+as $$ select net._record('GET', url, params, headers, null, timeout_milliseconds) $$;
+
+create function net.http_post(
+  url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb,
+  headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
+  timeout_milliseconds integer default 5000
+) returns bigint
+language sql volatile
+as $$
+  select net._record('POST', url, params, headers, convert_to(body::text, 'UTF8'),
+    timeout_milliseconds)
+$$;
+
+create function net.http_delete(
+  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
+  timeout_milliseconds integer default 5000
+) returns bigint
+language sql volatile
+as $$ select net._record('DELETE', url, params, headers, null, timeout_milliseconds) $$;
