@@ -114,7 +114,10 @@ def scale(
     """
     started = time.perf_counter()
     result = run_scale(db_url, _options(sizes, quick), say=_say)
-    report = _report.Report(_command(), _now(), time.perf_counter() - started, result)
+    saved = docs / _report.PLOTS / "results.json"
+    # The other parts keep their last measurement, each marked with its own command.
+    sections = _report.load(docs).sections if saved.exists() else []
+    report = _report.Report(_command(), _now(), time.perf_counter() - started, result, sections)
     _say(f"wrote {_report.save(report, docs)}")
 
 

@@ -218,11 +218,13 @@ def _method(scale: ScaleResult) -> str:
     foreign key, indexes `(image_id)`, `(user_id)`, `(image_id, created_at)`;
   - **floor**: a file-level copy of *ours* with row-level security disabled; its queries
     add `where user_id = $1` themselves. Nothing with RLS can be faster.
-- **Queries**, as a signed-in user: each runs in a transaction that first sets `role` and
-  `request.jwt.claims` transaction-locally, as PostgREST does. *ours* and *plan* leave the
-  user filter to their policies, as a Supabase client does. Pages hold {PAGE} rows; the deep
-  page is the keyset page after row {DEEP_OFFSET}, a user's last. The plan has no `seq`, so
-  its pages order by `(created_at, id)`. The SQL is in [bench/_reads.py](../bench/_reads.py).
+- **Queries**, as a signed-in user: each runs in a transaction that first sets `role`,
+  `request.jwt.claims` and `request.jwt.claim.sub` transaction-locally, with the store's own
+  scope statement (the user id alone lets `auth.uid()` skip parsing the claims). *ours*
+  and *plan* leave the user filter to their policies, as a Supabase client does. Pages
+  hold {PAGE} rows; the deep page is the keyset page after row {DEEP_OFFSET}, a user's
+  last. The plan has no `seq`, so its pages order by `(created_at, id)`. The SQL is in
+  [bench/_reads.py](../bench/_reads.py).
 - **Timing**: the statement alone, measured by the client, so it includes the round trip
   and, for unprepared statements, planning. Two connection modes: *unprepared*
   (`prepare_threshold=None`, what vidprompt uses behind Supavisor's transaction mode, which
