@@ -61,6 +61,9 @@ def run_demo(workdir: Path) -> None:
     # No project here: the packaged example project, in a folder that goes away afterwards.
     with tempfile.TemporaryDirectory(prefix="vidprompt-demo-") as folder:
         project = Path(folder)
+        # Passable, not listable: as root the local database runs as a system user, which
+        # must reach the project's .vidprompt/ (that folder itself stays private).
+        project.chmod(0o711)
         write_example(project / MIGRATIONS_DIR)
         console.print(
             f"   (no supabase/migrations in {workdir}: using vidprompt's example project in a "

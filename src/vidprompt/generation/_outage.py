@@ -1,6 +1,6 @@
 """A database the worker cannot use: away for a while (wait), or never usable as given (stop).
 
-A wrong password, an unknown role or database, a host name that does not resolve or a
+A wrong or missing password, an unknown role or database, a host name that does not resolve or a
 connection string that does not parse will not mend by retrying: after ``attempts`` tries,
 spaced out, the worker stops with one clear message. Anything else (refused, timed out,
 restarting) is an outage: retried with a growing pause, and logged once per interval rather
@@ -23,6 +23,7 @@ log = logging.getLogger("vidprompt.worker")
 _PERMANENT_SQLSTATES = frozenset({"28P01", "28000", "3D000"})
 _PERMANENT_TEXT = (
     "password authentication failed",
+    "no password supplied",  # no credential for this user and host: none will appear
     "no pg_hba.conf entry",
     "does not exist",
     "failed to resolve host",

@@ -55,7 +55,8 @@ def _with(url: str, **changes: str) -> str:
 @pytest.mark.parametrize(
     ("change", "named"),
     [
-        ({"user": "no_such_role"}, "no_such_role"),
+        ({"password": "not-the-password"}, "password authentication failed"),
+        ({"user": "no_such_role"}, "no password supplied"),  # the password file has none
         ({"dbname": "no_such_database"}, "no_such_database"),
     ],
 )
@@ -76,6 +77,7 @@ def test_a_worker_gives_up_at_once_on_a_url_that_does_not_parse(tmp_path: Path) 
 
 
 def test_the_worker_command_stops_with_one_line_and_a_failing_exit(tmp_path: Path) -> None:
+    (tmp_path / "supabase").mkdir()  # a project folder, as every command but a few needs
     done = subprocess.run(
         [sys.executable, "-m", "vidprompt", "worker", "--db-url", "not a url"],
         cwd=tmp_path,
@@ -88,7 +90,7 @@ def test_the_worker_command_stops_with_one_line_and_a_failing_exit(tmp_path: Pat
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert " started: " not in done.stdout + done.stderr
-    assert "cannot use the database" in done.stderr
+    assert "'not a url' is not a Postgres connection string" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 2  # what went wrong, and what to do
 
 
