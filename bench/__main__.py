@@ -116,7 +116,13 @@ def scale(
     result = run_scale(db_url, _options(sizes, quick), say=_say)
     saved = docs / _report.PLOTS / "results.json"
     # The other parts keep their last measurement, each marked with its own command.
-    sections = _report.load(docs).sections if saved.exists() else []
+    sections = []
+    if saved.exists():
+        previous = _report.load(docs)
+        for section in previous.sections:
+            if not section.generated:
+                section.command, section.generated = previous.command, previous.generated
+        sections = previous.sections
     report = _report.Report(_command(), _now(), time.perf_counter() - started, result, sections)
     _say(f"wrote {_report.save(report, docs)}")
 

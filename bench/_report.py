@@ -243,7 +243,7 @@ def _method(scale: ScaleResult) -> str:
 def _section(section: Section) -> str:
     body = section.markdown or f"Not measured in this run: {section.missing}."
     if section.generated:
-        body = f"Measured on its own by `{section.command}` on {section.generated}.\n\n{body}"
+        body = f"Measured by `{section.command}` on {section.generated}.\n\n{body}"
     return f"## {section.title}\n\n{body}"
 
 
