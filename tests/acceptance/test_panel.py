@@ -8,6 +8,7 @@ Set ``VIDPROMPT_SCREENSHOTS`` to a folder to keep the panel's screenshot there a
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -39,15 +40,24 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 GREEN = "rgb(21, 128, 61)"  # panel.css --green: optimal length
-# Records each time the pending indicator is shown or hidden, and whether "Generieren" was
-# disabled at that moment.
+# Records each time the panel sets the pending indicator, and whether "Generieren" was
+# disabled once that render finished. Recorded as the panel sets it (a MutationObserver
+# would report a quick show-and-hide only after both).
 PENDING_RECORDER = """() => {
   window.pendingSeen = [];
   const pending = document.getElementById("pending");
-  new MutationObserver(() => window.pendingSeen.push({
-    shown: !pending.hidden,
-    generate_disabled: document.getElementById("generate").disabled,
-  })).observe(pending, { attributes: true, attributeFilter: ["hidden"] });
+  const generate = document.getElementById("generate");
+  const hidden = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "hidden");
+  Object.defineProperty(pending, "hidden", {
+    get() { return hidden.get.call(this); },
+    set(value) {
+      hidden.set.call(this, value);
+      const shown = !value;
+      queueMicrotask(() => window.pendingSeen.push({
+        shown, generate_disabled: generate.disabled,
+      }));
+    },
+  });
 }"""
 
 
@@ -82,10 +92,25 @@ def panel_url(
                 pass
             assert time.monotonic() < deadline, "serve did not answer /health in time"
             time.sleep(0.2)
-        yield url
+        yield _printed_panel_address(log, url)
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def _printed_panel_address(log: Path, url: str) -> str:
+    """The panel's address as serve printed it, with its sign-in key: what a person opens."""
+    deadline = time.monotonic() + 30
+    while not (found := re.search(r"^Panel: (\S+)$", log.read_text(), re.MULTILINE)):
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    address = found.group(1)
+    assert address.startswith(f"{url}/#key=")
+    return address
+
+
+def _origin(address: str) -> str:
+    return address.split("/#", 1)[0]
 
 
 def _api(url: str, page: Page, path: str) -> Any:
@@ -112,7 +137,9 @@ def test_the_panel_from_upload_to_delete_in_chromium(panel_url: str, tmp_path: P
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1180, "height": 860})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=panel_url)
+        context.grant_permissions(
+            ["clipboard-read", "clipboard-write"], origin=_origin(panel_url)
+        )
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -123,8 +150,10 @@ def test_the_panel_from_upload_to_delete_in_chromium(panel_url: str, tmp_path: P
     assert errors == []
 
 
-def _walk_through(page: Page, url: str, image: Path, tmp_path: Path) -> None:
-    page.goto(url)
+def _walk_through(page: Page, address: str, image: Path, tmp_path: Path) -> None:
+    page.goto(address)
+    url = _origin(address)
+    assert "#key=" not in page.url  # the key leaves the address bar and the history
     page.get_by_label("E-Mail").fill("ada@example.test")
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_text("ada@example.test")).to_be_visible()

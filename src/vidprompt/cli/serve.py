@@ -79,11 +79,14 @@ def serve(
         workdir=workdir,
         local_sign_in=sign_in,
     )
-    _run(app, settings, listener)
+    _run(app, settings, listener, panel=f"/#key={sign_in.key}" if sign_in else "/")
 
 
-def _run(app: FastAPI, settings: Settings, listener: socket.socket) -> None:
-    """Serve ``app`` on uvicorn, saying where only once it listens and the app started."""
+def _run(app: FastAPI, settings: Settings, listener: socket.socket, *, panel: str) -> None:
+    """Serve ``app`` on uvicorn, saying where only once it listens and the app started.
+
+    ``panel`` is the panel's path as its user must open it (with the local sign-in's key).
+    """
     import uvicorn
 
     from vidprompt.api import server_config
@@ -94,7 +97,9 @@ def _run(app: FastAPI, settings: Settings, listener: socket.socket) -> None:
             if self.started:
                 host, port = listener.getsockname()[:2]
                 shown = f"[{host}]" if ":" in host else host
-                err_console.print(f"Serving on http://{shown}:{port} (panel: /, docs: /docs)")
+                address = f"http://{shown}:{port}"
+                err_console.print(f"Serving on {address} (docs: /docs)", soft_wrap=True)
+                err_console.print(f"Panel: {address}{panel}", soft_wrap=True, highlight=False)
 
     host, port = listener.getsockname()[:2]
     Server(server_config(app, settings, host=host, port=port)).run(sockets=[listener])

@@ -30,7 +30,7 @@ def make_app(api_settings: Settings, tmp_path: Path) -> Iterator[Callable[..., T
     def make(local_sign_in: LocalSignIn | None = None, **changes: Any) -> TestClient:
         settings = api_settings.model_copy(update=changes)
         app = create_app(settings, workdir=tmp_path, local_sign_in=local_sign_in)
-        client = TestClient(app)
+        client = TestClient(app, base_url="http://127.0.0.1")  # a browser on this machine
         opened.append(client.__enter__())
         return client
 
@@ -57,17 +57,24 @@ def test_the_page_and_its_files_are_served_without_a_token(
 def test_local_sign_in_issues_a_working_token_only_where_it_is_offered(
     make_app: Callable[..., TestClient], schema_url: str, admin: Conn
 ) -> None:
-    offered = make_app(LocalSignIn(schema_url, SECRET))
+    sign_in = LocalSignIn(schema_url, SECRET)
+    offered = make_app(sign_in)
     assert offered.get("/panel/config").json()["sign_in"] == "local"
-    session = offered.post("/panel/local-session", json={"email": "Ada@Example.test"})
+    session = offered.post(
+        "/panel/local-session", json={"email": "Ada@Example.test", "key": sign_in.key}
+    )
     assert session.status_code == 200, session.text
     me = {"Authorization": f"Bearer {session.json()['access_token']}"}
     assert offered.get("/images", headers=me).status_code == 200
-    again = offered.post("/panel/local-session", json={"email": "ada@example.test"}).json()
+    again = offered.post(
+        "/panel/local-session", json={"email": "ada@example.test", "key": sign_in.key}
+    ).json()
     users = admin.execute("select count(*) from auth.users where email = 'ada@example.test'")
     assert users.fetchone() == (1,)
     assert again["access_token"] != session.json()["access_token"]
-    refused = offered.post("/panel/local-session", json={"email": "not an address"})
+    refused = offered.post(
+        "/panel/local-session", json={"email": "not an address", "key": sign_in.key}
+    )
     assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "email")
 
     elsewhere = make_app()
@@ -116,6 +123,7 @@ def test_an_images_file_is_its_owners_only(
     mine = client.get(f"/images/{image}/file", headers=bearer(alice))
     assert (mine.status_code, mine.headers["content-type"]) == (200, "image/png")
     assert mine.content == sample_image()
+    assert mine.headers["x-content-type-options"] == "nosniff"
     foreign = client.get(f"/images/{image}/file", headers=bearer(bob))
     assert (foreign.status_code, foreign.json()["code"]) == (404, "not_found")
     assert client.get(f"/images/{image}/file").status_code == 401
@@ -133,3 +141,35 @@ def test_an_image_naming_another_users_object_does_not_serve_its_bytes(
     assert (stolen.status_code, stolen.json()["code"]) == (404, "not_found")
     assert sample_image() not in stolen.content
     assert client.get(f"/images/{image}/file", headers=bearer(alice)).content == sample_image()
+
+
+@pytest.mark.parametrize("key", [None, "", "guessed", "x" * 32])
+def test_local_sign_in_needs_the_key_the_server_printed(
+    make_app: Callable[..., TestClient], schema_url: str, admin: Conn, key: str | None
+) -> None:
+    """Another user of the machine reaches the loopback port too: without the key, nothing."""
+    sign_in = LocalSignIn(schema_url, SECRET)
+    client = make_app(sign_in)
+    body = {"email": "alice@example.test"} | ({} if key is None else {"key": key})
+    refused = client.post("/panel/local-session", json=body)
+    assert (refused.status_code, refused.json()["code"]) == (401, "PGRST302")
+    assert "access_token" not in refused.text
+    users = admin.execute("select count(*) from auth.users where email = 'alice@example.test'")
+    assert users.fetchone() == (0,)
+    signed = client.post("/panel/local-session", json=body | {"key": sign_in.key})
+    assert signed.status_code == 200
+
+
+@pytest.mark.parametrize("host", ["rebind.attacker.example", "example.com:8000", "10.0.0.1"])
+def test_local_sign_in_refuses_a_host_name_that_is_not_this_machine(
+    make_app: Callable[..., TestClient], schema_url: str, admin: Conn, host: str
+) -> None:
+    """DNS rebinding: a page whose name now resolves to 127.0.0.1 is not a local browser."""
+    sign_in = LocalSignIn(schema_url, SECRET)
+    client = make_app(sign_in)
+    body = {"email": "mallory@example.test", "key": sign_in.key}
+    rebound = client.post("/panel/local-session", json=body, headers={"Host": host})
+    assert (rebound.status_code, rebound.json()["code"]) == (404, "not_found")
+    users = admin.execute("select count(*) from auth.users where email = 'mallory@example.test'")
+    assert users.fetchone() == (0,)
+    assert client.post("/panel/local-session", json=body).status_code == 200

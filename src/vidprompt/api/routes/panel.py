@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
-from vidprompt.api._local_sign_in import LocalSignIn
+from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
 from vidprompt.api._openapi import problems
 from vidprompt.errors import NotFound
 from vidprompt.generation import GenerationError, ImageRef, ImageSource
@@ -37,6 +37,7 @@ class LocalSignInRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Annotated[str, Field(min_length=3, max_length=320)]
+    key: Annotated[str, Field(max_length=200)] = ""  # the one `vidprompt serve` printed
 
 
 class LocalSession(BaseModel):
@@ -66,15 +67,18 @@ async def panel_config(request: Request, settings: SettingsDep) -> PanelConfig:
 @router.post(
     "/panel/local-session",
     summary="Sign in to the local database with an e-mail address",
-    responses=problems(404, 422),
+    responses=problems(401, 404, 422),
 )
 async def local_session(body: LocalSignInRequest, request: Request) -> LocalSession:
-    """Only on ``vidprompt serve`` over the local database bound to loopback (else 404): the
-    user is created if missing, as ``vidprompt auth token`` does."""
+    """Only on ``vidprompt serve`` over the local database bound to loopback, addressed to a
+    loopback host name (else 404), and with the key the server printed (else 401): the user
+    is created if missing, as ``vidprompt auth token`` does."""
     sign_in: LocalSignIn | None = request.app.state.local_sign_in
-    if sign_in is None:
+    # A request for another host name reached this port by DNS rebinding, not from here.
+    if sign_in is None or not is_loopback(request.url.hostname or ""):
         raise NotFound("There is no local sign-in on this server.")
-    return LocalSession(access_token=await run_in_threadpool(sign_in.token, body.email))
+    token = await run_in_threadpool(sign_in.token, body.email, body.key)
+    return LocalSession(access_token=token)
 
 
 async def app_images(request: Request) -> ImageSource:
@@ -107,5 +111,6 @@ async def image_file(
     return Response(
         found.content,
         media_type=found.mime_type,
-        headers={"Cache-Control": "private, max-age=3600"},
+        # A file passes as an image by its first bytes only: never let a browser sniff more.
+        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )

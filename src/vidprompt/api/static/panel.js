@@ -2,6 +2,8 @@
 "use strict";
 
 const TOKEN_KEY = "vidprompt.session";
+// The local sign-in's key, from the address `vidprompt serve` printed (/#key=...).
+const SIGN_IN_KEY = "vidprompt.signInKey";
 const POLL_MS = 500;
 
 const state = {
@@ -72,7 +74,9 @@ async function showSignIn() {
   const hint = $("sign-in-hint");
   $("password-row").hidden = config.sign_in !== "supabase";
   $("password").required = config.sign_in === "supabase";
-  if (config.sign_in === "local") {
+  if (config.sign_in === "local" && !sessionStorage.getItem(SIGN_IN_KEY)) {
+    hint.textContent = "Öffne die Adresse, die „vidprompt serve“ ausgegeben hat (sie endet auf #key=…).";
+  } else if (config.sign_in === "local") {
     hint.textContent = "Lokale Datenbank: die E-Mail genügt, das Konto wird bei Bedarf angelegt.";
   } else if (config.sign_in === "supabase") {
     hint.textContent = "Mit deinem Konto des Supabase-Projekts.";
@@ -95,7 +99,8 @@ async function signIn(event) {
   try {
     let token;
     if (form.dataset.mode === "local") {
-      token = (await api("POST", "/panel/local-session", { json: { email } })).access_token;
+      const key = sessionStorage.getItem(SIGN_IN_KEY) || "";
+      token = (await api("POST", "/panel/local-session", { json: { email, key } })).access_token;
     } else if (form.dataset.mode === "supabase") {
       const response = await fetch(`${form.dataset.url}/auth/v1/token?grant_type=password`, {
         method: "POST",
@@ -292,6 +297,11 @@ async function generate(event) {
   try {
     $("generate").disabled = true;
     const variant = await api("POST", `/images/${state.image.id}/variants`, { json: body });
+    // Show it as the server answered (pending) at once: a quick worker may be done before
+    // the list is read again, and the person should still see that it was generating.
+    state.variants.push(variant);
+    state.index = state.variants.length - 1;
+    renderVariant();
     await loadVariants();
     state.index = state.variants.findIndex((v) => v.id === variant.id);
     renderVariant();
@@ -407,7 +417,17 @@ function renderChoices() {
 
 // --- wiring -----------------------------------------------------------------------
 
+// Keep the sign-in key for this tab and take it out of the address bar and the history.
+function takeSignInKey() {
+  const key = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (key) {
+    sessionStorage.setItem(SIGN_IN_KEY, key);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  takeSignInKey();
   $("sign-in-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("upload").addEventListener("change", upload);
