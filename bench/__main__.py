@@ -114,7 +114,16 @@ def scale(
     """
     started = time.perf_counter()
     result = run_scale(db_url, _options(sizes, quick), say=_say)
-    report = _report.Report(_command(), _now(), time.perf_counter() - started, result)
+    saved = docs / _report.PLOTS / "results.json"
+    # The other parts keep their last measurement, each marked with its own command.
+    sections = []
+    if saved.exists():
+        previous = _report.load(docs)
+        for section in previous.sections:
+            if not section.generated:
+                section.command, section.generated = previous.command, previous.generated
+        sections = previous.sections
+    report = _report.Report(_command(), _now(), time.perf_counter() - started, result, sections)
     _say(f"wrote {_report.save(report, docs)}")
 
 
@@ -127,47 +136,51 @@ def report(docs: Docs = REPO / "docs") -> None:
     _say(f"wrote {_report.render(_report.load(docs), docs)}")
 
 
-def _subsystem(key: str, db_url: str | None) -> None:
+def _subsystem(key: str, db_url: str | None, docs: Path) -> None:
+    """Measure one part, print it, and put it into the saved results and the pages."""
     section = _gather.gather(key, db_url, say=_say)
     typer.echo(section.markdown or f"not measured: {section.missing}")
     if section.missing:
         raise typer.Exit(1)
+    section.command, section.generated = _command(), _now()
+    if (docs / _report.PLOTS / "results.json").exists():
+        _say(f"wrote {_report.replace_section(docs, section)}")
 
 
 @app.command()
-def store(db_url: DbUrl = None) -> None:
+def store(db_url: DbUrl = None, docs: Docs = REPO / "docs") -> None:
     """The store against raw psycopg, printed as the report's section.
 
     Example: uv run python -m bench store
     """
-    _subsystem("store", db_url)
+    _subsystem("store", db_url, docs)
 
 
 @app.command()
-def api(db_url: DbUrl = None) -> None:
+def api(db_url: DbUrl = None, docs: Docs = REPO / "docs") -> None:
     """The HTTP API under load, printed as the report's section.
 
     Example: uv run python -m bench api
     """
-    _subsystem("api", db_url)
+    _subsystem("api", db_url, docs)
 
 
 @app.command()
-def worker(db_url: DbUrl = None) -> None:
+def worker(db_url: DbUrl = None, docs: Docs = REPO / "docs") -> None:
     """The generation queue's throughput, printed as the report's section.
 
     Example: uv run python -m bench worker
     """
-    _subsystem("worker", db_url)
+    _subsystem("worker", db_url, docs)
 
 
 @app.command("push")
-def push_command(db_url: DbUrl = None) -> None:
+def push_command(db_url: DbUrl = None, docs: Docs = REPO / "docs") -> None:
     """A no-op db push on 1,000 files / 50 MB of history against one small file.
 
     Example: uv run python -m bench push
     """
-    _subsystem("push", db_url)
+    _subsystem("push", db_url, docs)
 
 
 def _now() -> str:

@@ -1,7 +1,8 @@
 """Read latency through row-level security, for the three schemas side by side.
 
-Each query runs the way the Data API runs a request: a transaction that first sets the
-role and the JWT claims (transaction-local, as PostgREST does), then the statement. Only
+Each query runs the way vidprompt's store runs a request: a transaction that first sets the
+role, the JWT claims and the user id alone (transaction-local, with the store's own
+statement), then the statement. Only
 the statement is timed, from the client, including the round trip and, without prepared
 statements, planning. Both connection modes vidprompt uses are measured: unprepared (behind
 Supavisor's transaction mode every statement is planned anew) and prepared (psycopg's
@@ -18,7 +19,6 @@ connections, several per database taking turns, so no column is tied to one serv
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from contextlib import contextmanager
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from bench._data import IMAGES_PER_USER, SCHEMAS, image_id, user_id
 from bench._server import connect
 from bench._stats import percentile
+from vidprompt.database import APPLY_SCOPE, Scope
 
 if TYPE_CHECKING:
     import uuid
@@ -45,9 +46,8 @@ _COLUMNS_SELECTED = (
     "id, image_id, prompt_text, user_instruction, model_name, camera_style, film_effects,"
     " status, is_primary, error_code, error_message, created_at, updated_at"
 )
-_SET_CLAIMS = (
-    "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)"
-)
+# Statements run without a time limit here: the store's own scope, with a large one.
+_NO_LIMIT_MS = 600_000
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,9 @@ def _params(sample: _Sample, column: str) -> dict[str, object]:
     }
 
 
-def _claims(user: uuid.UUID) -> str:
-    return json.dumps({"sub": str(user), "role": "authenticated", "aud": "authenticated"})
+def _scope(user: uuid.UUID) -> dict[str, str]:
+    """The parameters of vidprompt's own scope statement for ``user``, as the store sets it."""
+    return Scope.user(user).settings(_NO_LIMIT_MS)
 
 
 def _round(
@@ -261,7 +262,7 @@ def _round(
 def _time_one(conn: Conn, statement: str, sample: _Sample, column: str) -> float:
     """Milliseconds for ``statement`` alone, inside a request-like transaction."""
     with conn.transaction():
-        conn.execute(_SET_CLAIMS, [_claims(sample.user)])
+        conn.execute(APPLY_SCOPE, _scope(sample.user))
         started = time.perf_counter_ns()
         conn.execute(statement, _params(sample, column)).fetchall()
         elapsed = time.perf_counter_ns() - started
@@ -270,7 +271,7 @@ def _time_one(conn: Conn, statement: str, sample: _Sample, column: str) -> float
 
 def _explain(conn: Conn, query: Query, column: str, sample: _Sample) -> str:
     with conn.transaction(force_rollback=True):
-        conn.execute(_SET_CLAIMS, [_claims(sample.user)])
+        conn.execute(APPLY_SCOPE, _scope(sample.user))
         rows = conn.execute(
             "explain (analyze, buffers, costs off) " + query.sql(column), _params(sample, column)
         ).fetchall()

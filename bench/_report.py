@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 
-from bench import _plots
+from bench import _plots, _quotes
 from bench._data import IMAGES_PER_USER, PROMPTS_PER_USER, SCHEMAS
 from bench._markdown import lower_first, p50, paired_ratios, ratio, table
 from bench._reads import COLUMNS, DEEP_OFFSET, PAGE, POOL, QUERIES, WARM_UP
@@ -40,6 +40,10 @@ class Section:
     headline: str = ""
     missing: str = ""
     seconds: float = 0.0
+    # Set when the section was measured on its own (``python -m bench api``), later than
+    # the rest of the report.
+    command: str = ""
+    generated: str = ""
 
 
 @dataclass
@@ -87,6 +91,7 @@ def render(report: Report, docs: Path) -> Path:
         parts.append(_noise(scale))
     path = docs / "benchmarks.md"
     path.write_text("\n\n".join(part.strip() for part in parts) + "\n", encoding="utf-8")
+    _quotes.quote(report, docs)
     return path
 
 
@@ -213,11 +218,13 @@ def _method(scale: ScaleResult) -> str:
     foreign key, indexes `(image_id)`, `(user_id)`, `(image_id, created_at)`;
   - **floor**: a file-level copy of *ours* with row-level security disabled; its queries
     add `where user_id = $1` themselves. Nothing with RLS can be faster.
-- **Queries**, as a signed-in user: each runs in a transaction that first sets `role` and
-  `request.jwt.claims` transaction-locally, as PostgREST does. *ours* and *plan* leave the
-  user filter to their policies, as a Supabase client does. Pages hold {PAGE} rows; the deep
-  page is the keyset page after row {DEEP_OFFSET}, a user's last. The plan has no `seq`, so
-  its pages order by `(created_at, id)`. The SQL is in [bench/_reads.py](../bench/_reads.py).
+- **Queries**, as a signed-in user: each runs in a transaction that first sets `role`,
+  `request.jwt.claims` and `request.jwt.claim.sub` transaction-locally, with the store's own
+  scope statement (the user id alone lets `auth.uid()` skip parsing the claims). *ours*
+  and *plan* leave the user filter to their policies, as a Supabase client does. Pages
+  hold {PAGE} rows; the deep page is the keyset page after row {DEEP_OFFSET}, a user's
+  last. The plan has no `seq`, so its pages order by `(created_at, id)`. The SQL is in
+  [bench/_reads.py](../bench/_reads.py).
 - **Timing**: the statement alone, measured by the client, so it includes the round trip
   and, for unprepared statements, planning. Two connection modes: *unprepared*
   (`prepare_threshold=None`, what vidprompt uses behind Supavisor's transaction mode, which
@@ -235,7 +242,20 @@ def _method(scale: ScaleResult) -> str:
 
 def _section(section: Section) -> str:
     body = section.markdown or f"Not measured in this run: {section.missing}."
+    if section.generated:
+        body = f"Measured by `{section.command}` on {section.generated}.\n\n{body}"
     return f"## {section.title}\n\n{body}"
+
+
+def replace_section(docs: Path, section: Section) -> Path:
+    """Put a section measured on its own into the saved results and render them again."""
+    report = load(docs)
+    report.sections = [s for s in report.sections if s.key != section.key] + [section]
+    report.sections.sort(key=lambda s: _ORDER.index(s.key) if s.key in _ORDER else len(_ORDER))
+    return save(report, docs)
+
+
+_ORDER = ("store", "api", "worker", "push")
 
 
 def _noise(scale: ScaleResult) -> str:

@@ -17,7 +17,6 @@ Per round and variant:
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 from bench import _sql
 from bench._data import IMAGES_PER_USER, REPO, image_id, user_id
 from bench._server import connect, drop_database, recreate_database
-from vidprompt.database import install_supabase_layer
+from vidprompt.database import APPLY_SCOPE, Scope, install_supabase_layer
 from vidprompt.migrations import discover, push
 
 if TYPE_CHECKING:
@@ -196,9 +195,6 @@ _INSERT_PENDING = (
     " model_name, camera_style, film_effects, status)"
     " values (%s, %s, '', 'lächeln', 'gemini-2.5-flash', 'dolly', '{soft}', 'pending')"
 )
-_SET_CLAIMS = (
-    "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)"
-)
 
 
 def _insert_single(
@@ -208,13 +204,13 @@ def _insert_single(
     spent = dict.fromkeys(conns, 0)
     for number in range(rows):
         user = number % SINGLE_USERS
-        claims = json.dumps({"sub": str(user_id(user)), "role": "authenticated"})
+        scope = Scope.user(user_id(user)).settings(600_000)  # as the store sets it
         row = [image_id(user, number % IMAGES_PER_USER), user_id(user)]
         for variant in rotation:
             conn = conns[variant.name]
             started = time.perf_counter_ns()
             with conn.transaction():
-                conn.execute(_SET_CLAIMS, [claims])
+                conn.execute(APPLY_SCOPE, scope)
                 conn.execute(_INSERT_PENDING, row)
             spent[variant.name] += time.perf_counter_ns() - started
     return {name: rows / (nanoseconds / 1e9) for name, nanoseconds in spent.items()}

@@ -222,6 +222,8 @@ def test_a_folder_the_user_may_not_write_is_one_line(project: Path, env: dict[st
 AS_NOBODY = """
 import os, pwd, sys
 from vidprompt.cli import main
+# What `db start` and the error report load, which the command line imports only on use.
+import psycopg, pydantic_settings, vidprompt.config, vidprompt.database
 nobody = pwd.getpwnam("nobody")
 os.setgroups([])
 os.setgid(nobody.pw_gid)

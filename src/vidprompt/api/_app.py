@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from vidprompt import __version__
+from vidprompt.api._deps import VerifiedTokens
 from vidprompt.api._middleware import REQUEST_ID_HEADER, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
@@ -110,6 +111,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.verifier = verifier or build_verifier(settings, secret=settings.jwt_secret)
+    app.state.verified_tokens = VerifiedTokens(app.state.verifier)
     app.state.store = store
     app.state.suggester = suggester
     app.state.images = sources

@@ -2,17 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import time
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from vidprompt.auth import INVALID_JWT, JWT_REQUIRED, Claims, TokenVerifier
+from vidprompt.auth import CLAIMS_REFUSED, INVALID_JWT, JWT_REQUIRED, Claims, TokenVerifier
 from vidprompt.config import Settings
 from vidprompt.database import Database, Scope
 from vidprompt.errors import AuthError
 from vidprompt.prompts import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class VerifiedTokens:
+    """Tokens already verified with the fixed keys, remembered (at most ``size``) until
+    they expire, as PostgREST's JWT cache does: checking an HS256 token's signature and
+    claims costs more than the rest of authorising a request.
+
+    A token is remembered by its exact text, so a changed byte is verified afresh; a refused
+    token is never remembered. Of the checks, only the expiry can turn with time (``nbf``
+    and ``iat`` are lower bounds, passed already), so it is checked on every use, with the
+    verifier's leeway. Only fixed keys: keys from a JWKS URL may be rotated away while the
+    process runs, so such a verifier checks every request.
+    """
+
+    def __init__(
+        self, verifier: TokenVerifier, *, size: int = 4096, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.verifier = verifier
+        self.remembers = verifier.remote is None
+        self._size = size
+        self._clock = clock
+        self._known: dict[str, tuple[Claims, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def verify(self, token: str) -> Claims:
+        known = self._known.get(token)
+        if known is not None:
+            claims, expires = known
+            if self._clock() < expires:
+                return claims
+            del self._known[token]
+            raise AuthError("The token was refused: Signature has expired.", code=CLAIMS_REFUSED)
+        claims = self.verifier.verify(token)
+        expiry = claims.payload.get("exp")
+        if self.remembers and isinstance(expiry, int | float) and not isinstance(expiry, bool):
+            if len(self._known) >= self._size:
+                del self._known[next(iter(self._known))]  # the oldest
+            self._known[token] = (claims, expiry + self.verifier.leeway)
+        return claims
+
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -22,10 +68,10 @@ bearer = HTTPBearer(
 )
 
 
-async def caller_claims(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
-) -> Claims:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+async def caller_claims(request: Request, credentials: Credentials) -> Claims:
     """The verified claims of the bearer token.
 
     Without a token the caller is anonymous, and anonymous access is off (PGRST302, as
@@ -36,11 +82,11 @@ async def caller_claims(
         raise AuthError("This needs an access token: sign in first.", code=JWT_REQUIRED)
     if credentials is None:
         raise AuthError("The Authorization header must be 'Bearer <token>'.", code=INVALID_JWT)
-    verifier: TokenVerifier = request.app.state.verifier
-    if verifier.remote is None:
-        claims = verifier.verify(credentials.credentials)
+    tokens: VerifiedTokens = request.app.state.verified_tokens
+    if tokens.remembers:
+        claims = tokens.verify(credentials.credentials)
     else:  # may fetch the JWKS: keep the event loop free meanwhile
-        claims = await run_in_threadpool(verifier.verify, credentials.credentials)
+        claims = await run_in_threadpool(tokens.verify, credentials.credentials)
     request.state.user_id = str(claims.user_id)
     return claims
 
@@ -48,8 +94,13 @@ async def caller_claims(
 CurrentUser = Annotated[Claims, Depends(caller_claims)]
 
 
-async def caller_scope(claims: CurrentUser) -> Scope:
-    """The caller's scope, in which Postgres's row-level security decides what they see."""
+async def caller_scope(request: Request, credentials: Credentials) -> Scope:
+    """The caller's scope, in which Postgres's row-level security decides what they see.
+
+    It checks the token itself rather than depending on :func:`caller_claims`: every
+    dependency level costs FastAPI's resolver time on each request of the busiest routes.
+    """
+    claims = await caller_claims(request, credentials)
     return Scope.from_claims(claims.payload)
 
 

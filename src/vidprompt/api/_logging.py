@@ -7,6 +7,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+import orjson
+
 from vidprompt.api._middleware import request_id_var
 
 # Attributes every LogRecord has; anything else was passed in ``extra`` and is logged too.
@@ -34,7 +36,10 @@ class JsonFormatter(logging.Formatter):
         entry |= {k: v for k, v in vars(record).items() if k not in _STANDARD}
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        try:  # one line per request: orjson writes it several times faster than json
+            return orjson.dumps(entry, default=str).decode()
+        except (TypeError, orjson.JSONEncodeError):  # e.g. an int beyond 64 bits
+            return json.dumps(entry, default=str, ensure_ascii=False)
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -5,18 +5,20 @@ never completes: a client that connects and sends nothing, or drips its headers 
 time (slowloris), keeps its socket and file descriptor until the process runs out. Here a
 request must arrive whole (headers and body) within ``http_request_timeout_s`` of the
 connection opening or of the previous response; the number of open connections is capped
-(beyond it, uvicorn answers 503); request heads are at most 16 KiB. A reverse proxy in front
-(nginx, Caddy, a cloud load balancer) remains the advice for the internet: it buffers slow
-clients and terminates TLS.
+(beyond it, uvicorn answers 503); request heads are at most 16 KiB (beyond, 400). A reverse
+proxy in front (nginx, Caddy, a cloud load balancer) remains the advice for the internet: it
+buffers slow clients and terminates TLS.
+
+The protocol is uvicorn's httptools one (llhttp, in C) on uvloop: on a small machine the
+pure-Python h11 parser and asyncio's loop cost a large share of each request's CPU.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 if TYPE_CHECKING:
     import asyncio
@@ -25,39 +27,91 @@ if TYPE_CHECKING:
 
     from vidprompt.config import Settings
 
-# The largest request line and headers h11 buffers before refusing the request (400).
+# The largest request line and headers the server reads before refusing the request (400).
 MAX_REQUEST_HEAD_BYTES = 16 * 1024
-# Their states in which a client has sent its whole request (or can send no more).
-_REQUEST_READ = frozenset({h11.DONE, h11.MUST_CLOSE, h11.CLOSED, h11.ERROR})
 
 
-def request_deadline_protocol(timeout_s: float) -> type[H11Protocol]:
-    """uvicorn's h11 protocol, closing a connection whose request is not read in time."""
+class HeadTooLarge(Exception):
+    """The request line and headers are longer than the server reads."""
 
-    class DeadlineProtocol(H11Protocol):
+
+def request_deadline_protocol(timeout_s: float) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol, closing a connection whose request is not read in time
+    and refusing a request head over :data:`MAX_REQUEST_HEAD_BYTES`."""
+
+    class DeadlineProtocol(HttpToolsProtocol):
         _deadline: asyncio.TimerHandle | None = None
+        # Between requests and while one is read, until its last byte: the deadline runs.
+        _reading = True
+        # While a request's line and headers are read: their size is counted.
+        _in_head = True
+        _head_bytes = 0
+        # The request line and headers the parser has handed over, for the current request.
+        _counted = 0
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._watch()
 
         def data_received(self, data: bytes) -> None:
+            if self._in_head:
+                # A head still incomplete after this many bytes is too large (one long
+                # header line is counted here too, before the parser hands it over).
+                self._head_bytes += len(data)
             super().data_received(data)
+            if self._in_head and self._head_bytes > MAX_REQUEST_HEAD_BYTES:
+                self._refuse_head()
+                return
             self._watch()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._reading = True
+            self._counted = 0
+
+        def on_url(self, url: bytes) -> None:
+            self._count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._count(len(name) + len(value) + 4)
+            super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            self._head_bytes = 0
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self._reading = False
+            self._in_head = True
+            super().on_message_complete()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
+            self._reading = True
             self._watch()
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
             super().connection_lost(exc)
 
+        def _count(self, size: int) -> None:
+            """Raised inside the parser's callback, the error becomes uvicorn's 400."""
+            self._counted += size
+            if self._counted > MAX_REQUEST_HEAD_BYTES:
+                raise HeadTooLarge
+
+        def _refuse_head(self) -> None:
+            self._disarm()
+            if not self.transport.is_closing():
+                self.send_400_response("Request head too large.")
+
         def _watch(self) -> None:
             """Arm the deadline while a request is awaited or being read, else disarm it."""
-            if self.conn.their_state in _REQUEST_READ:
+            if not self._reading:
                 self._disarm()
-            elif self._deadline is None:
+            elif self._deadline is None and not self.transport.is_closing():
                 self._deadline = self.loop.call_later(timeout_s, self._expire)
 
         def _disarm(self) -> None:
@@ -67,7 +121,7 @@ def request_deadline_protocol(timeout_s: float) -> type[H11Protocol]:
 
         def _expire(self) -> None:
             self._deadline = None
-            if self.conn.their_state not in _REQUEST_READ and not self.transport.is_closing():
+            if self._reading and not self.transport.is_closing():
                 self.transport.close()
 
     return DeadlineProtocol
@@ -80,9 +134,9 @@ def server_config(app: FastAPI, settings: Settings, *, host: str, port: int) -> 
         host=host,
         port=port,
         http=request_deadline_protocol(settings.http_request_timeout_s),
+        loop="auto",  # uvloop where it is installed (not on Windows), else asyncio's
         limit_concurrency=settings.http_max_connections,
         timeout_keep_alive=settings.http_keep_alive_s,
-        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
         log_config=None,
         access_log=False,
         server_header=False,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
-from pydantic_settings import SettingsError
 from rich.console import Console
 
-from vidprompt.config import Settings, load_settings
 from vidprompt.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from vidprompt.config import Settings
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,6 +70,11 @@ AnyWorkdir = Annotated[
 
 def checked_settings() -> Settings:
     """The settings, or one line naming the first invalid one (not pydantic's report)."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from vidprompt.config import load_settings
+
     try:
         return load_settings()
     except (ValidationError, SettingsError) as exc:
@@ -75,6 +83,8 @@ def checked_settings() -> Settings:
 
 def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
     """pydantic-settings' report as one line: the variable, what is wrong, how many more."""
+    from pydantic_settings import SettingsError
+
     if isinstance(exc, SettingsError):
         # A value that must be JSON (a list) and is not: the message names the field.
         found = re.search(r'field "(\w+)"', str(exc))
@@ -93,6 +103,8 @@ def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
 
 def setting_name(field: str) -> str:
     """The environment variable that sets the field ``field`` of the settings."""
+    from vidprompt.config import Settings
+
     known = Settings.model_fields.get(field)
     alias = known.validation_alias if known else None
     return alias if isinstance(alias, str) else f"VIDPROMPT_{field.upper()}"

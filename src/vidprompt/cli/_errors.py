@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import errno
 
-import psycopg
-from pydantic import ValidationError
-from pydantic_settings import SettingsError
 from rich.markup import escape
 
 from vidprompt.cli._common import err_console, settings_error
@@ -28,6 +25,10 @@ _DEBUG_HINT = "Run again with --debug for the traceback."
 
 def explain(exc: BaseException) -> tuple[str, str | None]:
     """What went wrong and what to do, for any exception a command lets out."""
+    import psycopg
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
     if isinstance(exc, VidpromptError):
         return exc.message, exc.hint
     if isinstance(exc, ValidationError | SettingsError):

@@ -12,7 +12,6 @@ from vidprompt.cli._common import (
     checked_settings,
     say_notice,
 )
-from vidprompt.database import connect, resolve_target
 from vidprompt.errors import ConfigError
 
 app = typer.Typer(no_args_is_help=True, help="Access tokens for calling the HTTP API.")
@@ -37,6 +36,7 @@ def token(
     Example: curl -H "Authorization: Bearer $(vidprompt auth token --email ada@example.com)" http://127.0.0.1:8000/images
     """
     from vidprompt.auth import ensure_user, sign_access_token, signing_secret  # slow to import
+    from vidprompt.database import connect, resolve_target
 
     settings = checked_settings()
     target = resolve_target(db_url, workdir, on_notice=say_notice)

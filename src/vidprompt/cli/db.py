@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, console, err_console, say_notice
-from vidprompt.database import (
-    connect,
-    local_server,
-    resolve_target,
-    services_report,
-    start_local,
-)
 from vidprompt.errors import ConfigError, LocalServerError
-from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, apply_seed, discover, push
+
+if TYPE_CHECKING:
+    from vidprompt.migrations import LocalMigration
 
 app = typer.Typer(no_args_is_help=True, help="Manage the local database and push migrations.")
 
@@ -40,6 +36,8 @@ def start(
 
     Example: vidprompt db start --port 54322
     """
+    from vidprompt.database import local_server, start_local
+
     url = start_local(local_server(workdir, on_notice=say_notice), port=port)
     console.print(f"Local database running: {url}")
 
@@ -50,6 +48,8 @@ def stop(workdir: Workdir = Path()) -> None:
 
     Example: vidprompt db stop
     """
+    from vidprompt.database import local_server
+
     server = local_server(workdir)
     was_running = server.running()
     server.stop()
@@ -66,6 +66,8 @@ def status(workdir: Workdir = Path()) -> None:
 
     Example: vidprompt db status
     """
+    from vidprompt.database import connect, local_server, services_report
+
     state = local_server(workdir).status()
     console.print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
     console.print(f"running: {'yes' if state.running else 'no'}")
@@ -90,6 +92,8 @@ def url(workdir: Workdir = Path()) -> None:
 
     Example: psql "$(vidprompt db url)"
     """
+    from vidprompt.database import local_server
+
     server = local_server(workdir)
     if not server.initialized:
         raise LocalServerError(
@@ -107,6 +111,9 @@ def reset(workdir: Workdir = Path()) -> None:
 
     Example: vidprompt db reset
     """
+    from vidprompt.database import connect, local_server, start_local
+    from vidprompt.migrations import apply_seed, discover, push  # the SQL parser: only here
+
     server = local_server(workdir, on_notice=say_notice)
     local = discover(workdir).migrations
     for migration in local:
@@ -147,6 +154,9 @@ def push_command(
 
     Example: vidprompt db push --db-url "$SUPABASE_DB_URL" --dry-run
     """
+    from vidprompt.database import connect, resolve_target
+    from vidprompt.migrations import MIGRATIONS_DIR, discover, push
+
     if not (workdir / MIGRATIONS_DIR).is_dir():
         raise ConfigError(
             f"There is no {MIGRATIONS_DIR}/ folder in {workdir}: nothing to push.",

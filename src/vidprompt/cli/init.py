@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vidprompt.adopt import Layout, init_project
 from vidprompt.cli._common import Workdir, console
+
+if TYPE_CHECKING:
+    from vidprompt.adopt import Layout
 
 LiveDbUrl = Annotated[
     str | None,
@@ -32,6 +34,8 @@ def init(workdir: Workdir = Path(), db_url: LiveDbUrl = None) -> None:
 
     Example: vidprompt init && vidprompt db push --db-url "$SUPABASE_DB_URL"
     """
+    from vidprompt.adopt import init_project  # the SQL parser: only here
+
     result = init_project(workdir, db_url=db_url)
     for line in _findings(result.layout):
         console.print(f"  {line}")

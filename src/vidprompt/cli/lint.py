@@ -11,8 +11,6 @@ import typer
 from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
-from vidprompt.database import connect, resolve_target
-from vidprompt.schema import DEFAULT_SCHEMAS, at_or_above, lint_catalog, read_catalog
 
 
 class FailOn(StrEnum):
@@ -45,6 +43,9 @@ def lint(
 
     Example: vidprompt db lint --fail-on error
     """
+    from vidprompt.database import connect, resolve_target
+    from vidprompt.schema import DEFAULT_SCHEMAS, at_or_above, lint_catalog, read_catalog
+
     target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         findings = lint_catalog(read_catalog(conn, schema or DEFAULT_SCHEMAS))

@@ -8,16 +8,15 @@ import typer
 from rich.table import Table
 
 from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, console, say_notice
-from vidprompt.database import connect, resolve_target
-from vidprompt.migrations import State, compare, discover, new_migration, read_history_for
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 
+# By State's value: the migrations package (and its SQL parser) loads only in the commands.
 _STYLE = {
-    State.APPLIED: "green",
-    State.PENDING: "yellow",
-    State.MISSING_LOCALLY: "red",
-    State.EDITED: "red",
+    "applied": "green",
+    "pending": "yellow",
+    "missing locally": "red",
+    "edited after push": "red",
 }
 
 
@@ -27,6 +26,8 @@ def new(name: str, workdir: AnyWorkdir = Path()) -> None:
 
     Example: vidprompt migration new add_profiles_table
     """
+    from vidprompt.migrations import new_migration
+
     path = new_migration(workdir, name)
     console.print(f"Created new migration at {path.relative_to(workdir)}")
 
@@ -42,6 +43,9 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
 
     Example: vidprompt migration list --db-url "$SUPABASE_DB_URL"
     """
+    from vidprompt.database import connect, resolve_target
+    from vidprompt.migrations import State, compare, discover, read_history_for
+
     local = discover(workdir).migrations
     target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
@@ -52,7 +56,7 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
             item.version if item.local else "",
             item.version if item.applied else "",
             item.name,
-            f"[{_STYLE[item.state]}]{item.state.value}[/]",
+            f"[{_STYLE[item.state.value]}]{item.state.value}[/]",
         )
     console.print(table)
     if any(item.state in (State.MISSING_LOCALLY, State.EDITED) for item in states):

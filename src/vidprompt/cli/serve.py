@@ -6,11 +6,9 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, checked_settings, err_console, say_notice
-from vidprompt.database import connect, private_dir, resolve_target
 from vidprompt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -48,10 +46,13 @@ def serve(
 
     Example: vidprompt serve --port 8000 --worker
     """
+    import psycopg
+
     # Imported here: the web stack and the providers would slow every other command's start.
     from vidprompt.api import configure_logging, create_app
     from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
     from vidprompt.auth import build_verifier, signing_secret
+    from vidprompt.database import private_dir, resolve_target
     from vidprompt.generation import build_worker, local_storage
 
     settings = checked_settings()
@@ -123,6 +124,8 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _require_schema(url: str) -> None:
     """Refuse to start (one line) on a database the migrations were not pushed to."""
+    from vidprompt.database import connect
+
     with connect(url) as conn:
         row = conn.execute("select to_regclass('public.video_prompts') is not null").fetchone()
     if not (row and row[0]):

@@ -8,17 +8,11 @@ from typing import Annotated
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
-from vidprompt.database import connect, resolve_target
-from vidprompt.schema import (
-    DEFAULT_SCHEMAS,
-    PYTHON_PATH,
-    TYPESCRIPT_PATH,
-    StaleTypes,
-    generated_files,
-    read_catalog,
-    stale_files,
-    write_files,
-)
+
+# vidprompt.schema's TYPESCRIPT_PATH and PYTHON_PATH, spelled out so that --help need not
+# load the schema package and its SQL parser (a test holds them equal).
+TYPESCRIPT_PATH = Path("types/database.types.ts")
+PYTHON_PATH = Path("src/vidprompt/db_types.py")
 
 app = typer.Typer(no_args_is_help=True, help="Generate typed code from the database schema.")
 
@@ -68,6 +62,16 @@ def update(
 
     Example: vidprompt types update --check
     """
+    from vidprompt.database import connect, resolve_target
+    from vidprompt.schema import (
+        DEFAULT_SCHEMAS,
+        StaleTypes,
+        generated_files,
+        read_catalog,
+        stale_files,
+        write_files,
+    )
+
     target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         catalog = read_catalog(conn, schema or DEFAULT_SCHEMAS)

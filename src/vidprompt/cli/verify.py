@@ -9,8 +9,6 @@ import typer
 from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
-from vidprompt.database import connect, resolve_target
-from vidprompt.schema import verify as run_checks
 
 
 def verify(
@@ -29,6 +27,9 @@ def verify(
 
     Example: vidprompt verify --db-url "$SUPABASE_DB_URL"
     """
+    from vidprompt.database import connect, resolve_target
+    from vidprompt.schema import verify as run_checks
+
     target = resolve_target(db_url, workdir, on_notice=say_notice)
     with connect(target.url) as conn:
         checks = run_checks(conn, workdir)

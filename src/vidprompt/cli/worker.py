@@ -8,8 +8,6 @@ from pathlib import Path
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, say_notice
-from vidprompt.config import load_settings
-from vidprompt.database import private_dir, resolve_target
 
 
 def worker(
@@ -36,6 +34,9 @@ def worker(
 
     Example: vidprompt worker --concurrency 8 --db-url "$SUPABASE_DB_URL"
     """
+    from vidprompt.config import load_settings
+    from vidprompt.database import private_dir, resolve_target
+
     # Imported here: the providers are slow to import, and other commands do not need them.
     from vidprompt.generation import build_worker, local_storage, run_worker
 

@@ -20,11 +20,14 @@ if TYPE_CHECKING:
 
 ScopeRole = Literal["anon", "authenticated", "service_role"]
 
-# set_config(..., true) is transaction-local: COMMIT or ROLLBACK resets all three, so a
-# pooled connection never carries one request's identity into the next.
+# set_config(..., true) is transaction-local: COMMIT or ROLLBACK resets all of them, so a
+# pooled connection never carries one request's identity into the next. The claims go in
+# verbatim, as policies read them (auth.jwt()); the user id also goes in alone, as
+# PostgREST once set it, so auth.uid() takes its first branch and parses no JSON for it.
 APPLY_SCOPE = (
     b"select set_config('role', %(role)s, true),"
     b" set_config('request.jwt.claims', %(claims)s, true),"
+    b" set_config('request.jwt.claim.sub', %(sub)s, true),"
     b" set_config('statement_timeout', %(statement_timeout)s, true)"
 )
 
@@ -80,5 +83,7 @@ class Scope:
         return {
             "role": self.role,
             "claims": self.claims_json,
+            # Empty without a user: auth.uid() then reads the claims, which have no sub.
+            "sub": str(self.user_id) if self.user_id is not None else "",
             "statement_timeout": str(statement_timeout_ms),
         }

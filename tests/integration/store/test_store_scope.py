@@ -110,6 +110,25 @@ async def test_the_scope_ends_with_its_transaction(store_url: str) -> None:
         assert await after.fetchone() == {"role": "authenticator", "claims": "", "timeout": "0"}
 
 
+async def test_a_users_id_does_not_outlive_their_transaction(store_url: str) -> None:
+    """The user id set beside the claims (for auth.uid()) is transaction-local too: the next
+    transaction on the same connection, anonymous, has no user."""
+    user_id = uuid.uuid4()
+    conn = await _connect(store_url)
+    async with conn:
+        async with scoped_transaction(conn, Scope.user(user_id), statement_timeout_ms=1000) as tx:
+            (inside,) = await tx.fetch(WHO)
+        async with scoped_transaction(conn, Scope.anonymous(), statement_timeout_ms=1000) as tx:
+            (next_one,) = await tx.fetch(WHO)
+        after = await conn.execute(
+            "select current_setting('request.jwt.claim.sub', true) as sub"
+        )
+        left = await after.fetchone()
+    assert inside["uid"] == user_id
+    assert (next_one["role"], next_one["uid"]) == ("anon", None)
+    assert left == {"sub": ""}
+
+
 async def test_the_scope_travels_in_the_same_round_trip_as_the_queries(
     store_url: str, world: World, tmp_path: Path
 ) -> None:

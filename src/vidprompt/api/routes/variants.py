@@ -18,6 +18,12 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._openapi import problems
+from vidprompt.api._responses import (
+    JSONBody,
+    variant_body,
+    variant_list_body,
+    variant_response,
+)
 from vidprompt.api._schemas import (
     DraftCreate,
     GenerationCreate,
@@ -46,14 +52,11 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def _public(variant: Variant) -> VariantPublic:
-    return VariantPublic.model_validate(
-        variant.model_dump()
-        | {"film_effects": variant.film_effects or [], "is_primary": bool(variant.is_primary)}
-    )
-
-
-@router.get("/images/{image_id}/variants", summary="List an image's variants in order")
+@router.get(
+    "/images/{image_id}/variants",
+    summary="List an image's variants in order",
+    response_model=VariantList,
+)
 async def list_variants(
     image_id: uuid.UUID,
     scope: ScopeDep,
@@ -64,16 +67,15 @@ async def list_variants(
     after: Annotated[
         str | None, Query(max_length=200, description="A page's `next_cursor`.")
     ] = None,
-) -> VariantList:
+) -> JSONBody:
     """Oldest first, each with ``position`` and ``total`` (counted across pages), for "2 von
     3" navigation; ``next_cursor`` leads to the next page."""
     page = await store.page_variants(scope, image_id, limit=limit, after=after)
-    return VariantList(
-        image_id=image_id,
-        total=page.total,
-        items=[_public(v) for v in page.items],
-        next_cursor=page.next_cursor,
-    )
+    return JSONBody(variant_list_body(image_id, page.total, page.items, page.next_cursor))
+
+
+def _public(variant: Variant) -> VariantPublic:
+    return VariantPublic.model_validate(variant_body(variant))
 
 
 @router.post(
@@ -192,34 +194,36 @@ async def request_generation(
     )
 
 
-@router.get("/variants/{variant_id}", summary="Get a variant")
-async def get_variant(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> VariantPublic:
-    return _public(await store.get_variant(scope, variant_id))
+@router.get("/variants/{variant_id}", summary="Get a variant", response_model=VariantPublic)
+async def get_variant(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> JSONBody:
+    return variant_response(await store.get_variant(scope, variant_id))
 
 
 @router.patch(
     "/variants/{variant_id}",
     summary="Edit a variant's text, instruction, camera style or film effects",
     responses=problems(409),
+    response_model=VariantPublic,
 )
 async def update_variant(
     variant_id: uuid.UUID, body: VariantUpdate, scope: ScopeDep, store: StoreDep
-) -> VariantPublic:
+) -> JSONBody:
     """409 ``conflict`` while the variant is ``pending`` (the worker is writing it)."""
     edit = VariantEdit(**body.model_dump(exclude_unset=True))  # type: ignore[typeddict-item]
     await store.update_variant(scope, variant_id, edit)
-    return _public(await store.get_variant(scope, variant_id))
+    return variant_response(await store.get_variant(scope, variant_id))
 
 
 @router.post(
     "/variants/{variant_id}/primary",
     summary="Make a variant its image's primary one",
     responses=problems(409),
+    response_model=VariantPublic,
 )
-async def mark_primary(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> VariantPublic:
+async def mark_primary(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> JSONBody:
     """The image's previous primary variant stops being primary, in the same transaction."""
     await store.mark_primary(scope, variant_id)
-    return _public(await store.get_variant(scope, variant_id))
+    return variant_response(await store.get_variant(scope, variant_id))
 
 
 @router.delete(
