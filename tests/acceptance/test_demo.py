@@ -58,6 +58,7 @@ def test_the_demo_uses_gemini_when_a_key_is_configured(
     assert "Gemini gemini-2.5-flash (server API key)" in out
     assert out.count("gemini-2.5-flash") >= 4
     assert _word_counts(out) == [len(PROMPT.split())] * 3
+    assert " ".join(out.split()).count(" ".join(PROMPT.split())) == 3  # whole, not cut off
     assert len(requests) == 3
     assert {seen.headers["x-goog-api-key"] for seen in requests} == {"demo-key"}
     labels = " ".join(str(seen.json()) for seen in requests)

@@ -176,7 +176,8 @@ def _show(variant: Variant) -> None:
     words = word_count(variant.prompt_text)
     colour = _FEEDBACK_COLOURS[length_feedback(words)]
     console.print(f"   {head} · [{colour}]{words} Wörter[/] · {variant.model_name}")
-    console.print(Padding(Text(variant.prompt_text), (0, 0, 0, 5)))
+    # The whole prompt, wrapped under its line: it is what the person came to read.
+    console.print(Padding(Text(variant.prompt_text), (0, 0, 0, 5)), soft_wrap=False)
 
 
 def _step(number: int, text: str) -> None:
