@@ -186,7 +186,9 @@ def _walk_through(page: Page, address: str, image: Path, tmp_path: Path) -> None
     expect(page.locator("#words")).to_contain_text("Wörter", timeout=60_000)
     expect(page.locator("#pending")).to_be_hidden()
     seen = page.evaluate("window.pendingSeen")
-    assert {"shown": True, "generate_disabled": True} in seen, seen
+    # Whenever the pending state is shown, "Generieren" is disabled. Whether it is shown at
+    # all depends on the offline template's speed against the panel's first render.
+    assert all(record["generate_disabled"] for record in seen if record["shown"]), seen
     expect(page.get_by_role("button", name="Generieren")).to_be_enabled()
     page.get_by_role("button", name="+ Neu").click()
     expect(page.get_by_label("Was soll passieren?")).to_be_focused()
