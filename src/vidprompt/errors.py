@@ -17,7 +17,6 @@ command line turns any of them into one clean line instead of a traceback::
     │   ├── NotFound                no such row for this caller (or someone else's)
     │   ├── InvalidInput            a value breaks a rule; names the field
     │   ├── Conflict                the change collides with another row
-    │   ├── InvalidTransition       a status change the lifecycle does not allow
     │   └── QuotaExceeded           too many unfinished generation jobs for this user
     └── AuthError                   an access token was refused
 
@@ -95,10 +94,6 @@ class InvalidInput(StoreError):
 
 class Conflict(StoreError):
     """The change conflicts with existing data."""
-
-
-class InvalidTransition(StoreError):
-    """That status change is not allowed."""
 
 
 class QuotaExceeded(StoreError):

@@ -11,7 +11,7 @@ from vidprompt.database._connect import (
     start_local,
     with_connect_timeout,
 )
-from vidprompt.database._layer import has_auth_schema, install_supabase_layer, is_local_layer
+from vidprompt.database._layer import has_auth_schema, install_supabase_layer
 from vidprompt.database._local import LocalServer, ServerStatus, embedded_bin_dir, private_dir
 from vidprompt.database._pool import Database
 from vidprompt.database._scope import APPLY_SCOPE, Scope, ScopeRole
@@ -34,7 +34,6 @@ __all__ = [
     "embedded_bin_dir",
     "has_auth_schema",
     "install_supabase_layer",
-    "is_local_layer",
     "local_server",
     "private_dir",
     "resolve_target",

@@ -87,15 +87,6 @@ class JobQueue:
         """Renew the lease; False when it was lost (another worker has the job now)."""
         return await self._guarded("extend_lease", job, lease_s=self.lease_s)
 
-    async def complete(self, job: ClaimedJob, prompt: GeneratedPrompt) -> bool:
-        """Store the prompt; False when the lease was lost and the result is discarded."""
-        stored, _ = await self.finish(job, prompt=prompt)
-        return stored
-
-    async def fail(self, job: ClaimedJob, error: GenerationError) -> bool:
-        stored, _ = await self.finish(job, error=error)
-        return stored
-
     async def finish(
         self,
         job: ClaimedJob,
