@@ -13,7 +13,6 @@ from vidprompt.auth._claims import (
 )
 from vidprompt.auth._keys import (
     ALGORITHMS,
-    KeysUnavailable,
     RemoteJwks,
     VerificationKey,
     jwks_keys,
@@ -25,6 +24,7 @@ from vidprompt.auth._setup import build_verifier
 from vidprompt.auth._tokens import access_token_claims, sign_access_token
 from vidprompt.auth._users import AuthUser, ensure_user
 from vidprompt.auth._verify import LEEWAY_SECONDS, TokenVerifier
+from vidprompt.errors import KeysUnavailable
 
 __all__ = [
     "ALGORITHMS",

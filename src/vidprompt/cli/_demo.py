@@ -14,8 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from vidprompt.adopt import write_example
-from vidprompt.cli._common import console, say_notice
-from vidprompt.config import load_settings
+from vidprompt.cli._common import checked_settings, console, say_notice
 from vidprompt.database import Scope, connect, local_server, private_dir, start_local
 from vidprompt.errors import VidpromptError
 from vidprompt.generation import (
@@ -72,12 +71,12 @@ def run_demo(workdir: Path) -> None:
         try:
             _demo(project, discover(project).migrations)
         finally:
-            local_server(project).destroy()
+            local_server(project, checked_settings()).destroy()
 
 
 def _demo(workdir: Path, migrations: list[LocalMigration]) -> None:
-    settings = load_settings()
-    url = start_local(local_server(workdir, on_notice=say_notice))
+    settings = checked_settings()
+    url = start_local(local_server(workdir, settings, on_notice=say_notice))
     _step(1, f"Local database running: {url}")
     with connect(url) as conn:
         pushed = push(conn, migrations).pushed

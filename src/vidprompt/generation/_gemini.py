@@ -10,7 +10,7 @@ import httpx
 from google import genai
 from google.genai import errors, types
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
 from vidprompt.prompts import vocabulary
 
@@ -123,7 +123,7 @@ class GeminiProvider:
                 contents=types.Content(
                     role="user",
                     parts=[
-                        _image_part(request.image),
+                        image_part(request.image),
                         types.Part.from_text(text=user_message(request)),
                     ],
                 ),
@@ -141,7 +141,7 @@ class GeminiProvider:
         await self._client.aio.aclose()
 
 
-def _image_part(image: ImageData) -> types.Part:
+def image_part(image: ImageData) -> types.Part:
     return types.Part.from_bytes(data=image.content, mime_type=image.mime_type)
 
 

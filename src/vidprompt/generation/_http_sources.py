@@ -9,8 +9,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.generation._addresses import is_public_address
-from vidprompt.generation._errors import ErrorCode, GenerationError
 from vidprompt.generation._images import (
     MAX_IMAGE_BYTES,
     checked_image,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.generation._provider import ImageData
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # well under Gemini's 20 MB limit for a whole request

@@ -13,11 +13,9 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote, unquote
 
+from vidprompt.errors import InvalidObjectName
+
 MAX_NAME_CHARS = 1024  # Supabase Storage's limit for an object name
-
-
-class InvalidObjectName(ValueError):
-    """Not a storage object name vidprompt will read."""
 
 
 def check_object_name(name: str) -> str:

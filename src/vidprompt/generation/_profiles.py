@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from vidprompt.database import Scope
 from vidprompt.errors import AuthError, InvalidInput
 from vidprompt.generation._queries import queries
 from vidprompt.generation._secrets import KeyCipher
-from vidprompt.prompts import translate
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings
@@ -35,8 +32,5 @@ async def save_api_key(
         if not key or len(key) > _MAX_KEY_CHARS or not key.isprintable():
             raise InvalidInput("That does not look like a Gemini API key.", field="gemini_api_key")
         sealed = KeyCipher.from_settings(settings).encrypt(key, scope.user_id)
-    try:
-        async with db.transaction(Scope.service()) as tx:
-            await tx.queue(queries()["save_api_key"], {"user_id": scope.user_id, "sealed": sealed})
-    except psycopg.Error as exc:
-        raise translate(exc) from exc
+    async with db.transaction(Scope.service()) as tx:
+        await tx.queue(queries()["save_api_key"], {"user_id": scope.user_id, "sealed": sealed})

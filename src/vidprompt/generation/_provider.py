@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:

@@ -1,20 +1,8 @@
-"""The named queries of this package's .sql files, each loaded once."""
+"""The generation queue's and the suggestions' named queries, beside this module."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from importlib import resources
+from vidprompt.database import named_queries
 
-_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
-
-
-@cache
-def queries(file: str = "queries.sql") -> dict[str, bytes]:
-    """Each ``-- name: X`` block of ``file`` (default queries.sql), by name, ready to execute."""
-    text = resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
-    parts = _NAME.split(text)[1:]
-    return {
-        name: body.strip().rstrip(";").encode()
-        for name, body in zip(parts[::2], parts[1::2], strict=True)
-    }
+queries = named_queries("vidprompt.generation", "queries.sql")
+suggestion_queries = named_queries("vidprompt.generation", "suggestions.sql")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vidprompt.database import Scope
-from vidprompt.generation._errors import ErrorCode
+from vidprompt.errors import ErrorCode
 from vidprompt.generation._provider import PromptRequest
 from vidprompt.generation._queries import queries
 from vidprompt.generation._sources import ImageRef
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
 
     from vidprompt.database import Database
-    from vidprompt.generation._errors import GenerationError
+    from vidprompt.errors import GenerationError
     from vidprompt.generation._provider import GeneratedPrompt
 
 CHANNEL = "vidprompt_generation_jobs"

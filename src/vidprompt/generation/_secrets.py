@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from vidprompt.errors import ConfigError
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ConfigError, ErrorCode, GenerationError
 
 if TYPE_CHECKING:
     import uuid

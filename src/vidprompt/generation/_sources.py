@@ -6,9 +6,9 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError, InvalidObjectName
 from vidprompt.generation._images import MAX_IMAGE_BYTES, checked_image, refuse_size
-from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name
+from vidprompt.generation._paths import check_bucket, check_object_name
 
 if TYPE_CHECKING:
     import uuid

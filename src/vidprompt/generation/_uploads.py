@@ -15,11 +15,10 @@ from urllib.parse import quote
 
 import httpx
 
-from vidprompt.errors import DatabaseUnavailable, InvalidInput, VidpromptError
+from vidprompt.errors import InvalidInput, PermissionDenied, StorageUnavailable, VidpromptError
 from vidprompt.generation._images import sniff_type
 from vidprompt.generation._objects import put_object, remove_object
 from vidprompt.generation._sources import BUCKET
-from vidprompt.prompts import PermissionDenied
 
 if TYPE_CHECKING:
     from vidprompt.database import Scope
@@ -29,10 +28,6 @@ if TYPE_CHECKING:
 
 # What an upload may be, by the bytes' signature, and the extension its object gets.
 UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
-
-
-class StorageUnavailable(DatabaseUnavailable):
-    """The storage server did not take the image; try again later."""
 
 
 class ObjectWriter(Protocol):

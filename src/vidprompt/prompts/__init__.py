@@ -43,13 +43,12 @@ vocabulary: camera styles, film effects, their German labels, and the input rule
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import (
+from vidprompt.errors import (
     DatabaseBusy,
     IdempotencyKeyReused,
     PermissionDenied,
     RequestInProgress,
     StatementTimeout,
-    translate,
 )
 from vidprompt.prompts._length import (
     LONG_WORDS_MAX,
@@ -110,7 +109,6 @@ __all__ = [
     "VariantEdit",
     "VariantPage",
     "length_feedback",
-    "translate",
     "vocabulary",
     "word_count",
 ]

@@ -75,4 +75,4 @@ class Store(ImageOperations, VariantOperations, RequestOperations):
 
 def _default_url(settings: Settings) -> str:
     """``DATABASE_URL`` if set, else the current folder's local database, started."""
-    return settings.database_url or resolve_target(None, Path.cwd()).url
+    return settings.database_url or resolve_target(None, Path.cwd(), settings).url

@@ -1,20 +1,7 @@
-"""The named catalog queries of sql/catalog.sql, loaded once."""
+"""The catalog's named queries, in sql/catalog.sql."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from importlib import resources
+from vidprompt.database import named_queries
 
-_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
-
-
-@cache
-def catalog_queries() -> dict[str, bytes]:
-    """Each ``-- name: X`` block of catalog.sql, by name, as bytes ready to execute."""
-    text = resources.files("vidprompt.sql").joinpath("catalog.sql").read_text(encoding="utf-8")
-    parts = _NAME.split(text)[1:]
-    return {
-        name: body.strip().rstrip(";").encode()
-        for name, body in zip(parts[::2], parts[1::2], strict=True)
-    }
+catalog_queries = named_queries("vidprompt.sql", "catalog.sql")
