@@ -15,6 +15,12 @@ from rich.text import Text
 
 from vidprompt.adopt import write_example
 from vidprompt.cli._common import checked_settings, console, say_notice
+from vidprompt.cli._demo_data import (
+    DEMO_EMAIL,
+    clear_leftovers,
+    create_demo_image,
+    ensure_demo_user,
+)
 from vidprompt.database import Scope, connect, local_server, private_dir, start_local
 from vidprompt.errors import VidpromptError
 from vidprompt.generation import (
@@ -24,15 +30,9 @@ from vidprompt.generation import (
     enqueue_generation,
     local_storage,
 )
-from vidprompt.generation._demo import (
-    DEMO_EMAIL,
-    clear_leftovers,
-    create_demo_image,
-    ensure_demo_user,
-)
-from vidprompt.generation._objects import image_traces, remove_object
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, discover, push
 from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store, length_feedback, word_count
+from vidprompt.storage import image_traces, remove_object
 
 if TYPE_CHECKING:
     import uuid

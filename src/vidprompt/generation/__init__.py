@@ -28,17 +28,13 @@ from __future__ import annotations
 
 from vidprompt.errors import TRANSIENT, ErrorCode, GenerationError, InvalidObjectName
 from vidprompt.errors import SuggestionsReason as UnavailableReason
-from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._enqueue import enqueue_generation
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
-from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
-from vidprompt.generation._paths import check_bucket, check_object_name
 from vidprompt.generation._profiles import save_api_key
 from vidprompt.generation._provider import (
     PROMPT_MAX_CHARS,
     GeneratedPrompt,
-    ImageData,
     PromptRequest,
     Provider,
     accept_output,
@@ -52,14 +48,6 @@ from vidprompt.generation._setup import (
     run_worker,
     sample_image,
 )
-from vidprompt.generation._sources import (
-    BUCKET,
-    NOT_IN_STORAGE,
-    FirstFound,
-    ImageRef,
-    ImageSource,
-    LocalStorage,
-)
 from vidprompt.generation._suggestions import (
     ActionSuggester,
     ActionSuggestions,
@@ -68,6 +56,20 @@ from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
 from vidprompt.prompts import word_count  # the one definition; kept here for old callers
+from vidprompt.storage import (  # where images come from; kept here for old callers
+    BUCKET,
+    NOT_IN_STORAGE,
+    FirstFound,
+    HttpSource,
+    ImageData,
+    ImageRef,
+    ImageSource,
+    LocalStorage,
+    OwnersObjects,
+    SupabaseStorage,
+    check_bucket,
+    check_object_name,
+)
 
 __all__ = [
     "BUCKET",

@@ -17,7 +17,7 @@ from vidprompt.prompts import vocabulary
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from vidprompt.generation._provider import ImageData
+    from vidprompt.storage import ImageData
 
 SYSTEM_INSTRUCTION = """\
 You are a seasoned film director. You turn a single still image into a prompt for AI video \

@@ -15,7 +15,7 @@ from vidprompt.database import Scope
 from vidprompt.errors import ErrorCode
 from vidprompt.generation._provider import PromptRequest
 from vidprompt.generation._queries import queries
-from vidprompt.generation._sources import ImageRef
+from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
     import uuid

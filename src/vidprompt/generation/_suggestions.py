@@ -18,16 +18,16 @@ from vidprompt.errors import GenerationError, SuggestionsReason, SuggestionsUnav
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._gemini import GeminiProvider, image_part, transport_failures
 from vidprompt.generation._queries import suggestion_queries
-from vidprompt.generation._sources import ImageRef
 from vidprompt.prompts import ACTION_SUGGESTIONS
+from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
     import uuid
 
     from vidprompt.config import Settings
-    from vidprompt.generation._provider import ImageData
-    from vidprompt.generation._sources import ImageSource
     from vidprompt.prompts import Store
+    from vidprompt.storage import ImageData
+    from vidprompt.storage._sources import ImageSource
 
 
 # What a model call may fail with: the API's refusal, or the network.

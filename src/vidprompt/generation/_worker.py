@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from vidprompt.generation._choice import ProviderChoice
     from vidprompt.generation._provider import GeneratedPrompt
     from vidprompt.generation._queue import ClaimedJob
-    from vidprompt.generation._sources import ImageSource
+    from vidprompt.storage._sources import ImageSource
 
 log = logging.getLogger("vidprompt.worker")
 T = TypeVar("T")
