@@ -31,7 +31,6 @@ from vidprompt.errors import SuggestionsReason as UnavailableReason
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._enqueue import enqueue_generation
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
-from vidprompt.generation._profiles import save_api_key
 from vidprompt.generation._provider import (
     PROMPT_MAX_CHARS,
     GeneratedPrompt,
@@ -40,7 +39,7 @@ from vidprompt.generation._provider import (
     accept_output,
 )
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
-from vidprompt.generation._secrets import KeyCipher, new_server_key
+from vidprompt.generation._secrets import KeyCipher, new_server_key, save_api_key
 from vidprompt.generation._setup import (
     build_worker,
     image_sources,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from vidprompt.database import Scope
 from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import AuthError, QuotaExceeded
-from vidprompt.generation._queries import queries
+from vidprompt.generation._queue import queries
 from vidprompt.generation._secrets import reads_user_keys
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
 from vidprompt.prompts import vocabulary

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vidprompt.database import Scope
+from vidprompt.database import Scope, named_queries
 from vidprompt.errors import ErrorCode
 from vidprompt.generation._provider import PromptRequest
-from vidprompt.generation._queries import queries
 from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from vidprompt.generation._provider import GeneratedPrompt
 
 CHANNEL = "vidprompt_generation_jobs"
+queries = named_queries("vidprompt.generation", "queries.sql")
 _SERVICE = Scope.service()
 
 

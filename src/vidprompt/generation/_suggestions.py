@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 from google.genai import errors, types
 
-from vidprompt.database import Scope
+from vidprompt.database import Scope, named_queries
 from vidprompt.errors import GenerationError, SuggestionsReason, SuggestionsUnavailable
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._gemini import GeminiProvider, image_part, transport_failures
-from vidprompt.generation._queries import suggestion_queries
 from vidprompt.prompts import ACTION_SUGGESTIONS
 from vidprompt.storage._sources import ImageRef
 
@@ -68,8 +67,7 @@ class ActionSuggestions:
     cached: bool = False
 
 
-def _queries() -> dict[str, bytes]:
-    return suggestion_queries()
+_queries = named_queries("vidprompt.generation", "suggestions.sql")
 
 
 class ActionSuggester:

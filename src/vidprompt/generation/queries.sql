@@ -1,5 +1,5 @@
 -- The generation queue's queries, run as service_role. Loaded once by
--- vidprompt.generation._queries; each block is called by name with %(name)s parameters.
+-- vidprompt.generation._queue; each block is called by name with %(name)s parameters.
 -- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
 -- claimed by another can no longer change the job or its variant.
 

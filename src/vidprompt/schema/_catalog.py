@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from vidprompt.database import dict_rows
+from vidprompt.database import dict_rows, named_queries
 from vidprompt.schema._model import (
     Argument,
     Catalog,
@@ -21,7 +21,6 @@ from vidprompt.schema._model import (
     Trigger,
     TypeRef,
 )
-from vidprompt.schema._queries import catalog_queries
 from vidprompt.schema._ruletree import target_origins
 
 if TYPE_CHECKING:
@@ -33,6 +32,7 @@ Row = dict[str, Any]
 T = TypeVar("T")
 
 DEFAULT_SCHEMAS = ("public",)
+catalog_queries = named_queries("vidprompt.sql", "catalog.sql")
 
 
 def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) -> Catalog:
