@@ -109,25 +109,14 @@ class GeminiProvider:
     def model_name(self) -> str:
         return self._model
 
-    @property
-    def client(self) -> genai.Client:
-        """The SDK client, for other requests with the same key (action suggestions)."""
-        return self._client
-
     async def generate(self, request: PromptRequest) -> GeneratedPrompt:
         if request.image is None:
             raise GenerationError(ErrorCode.IMAGE_UNAVAILABLE, "Gemini needs the image's bytes.")
         try:
-            response = await self._client.aio.models.generate_content(
-                model=self._model,
-                contents=types.Content(
-                    role="user",
-                    parts=[
-                        image_part(request.image),
-                        types.Part.from_text(text=user_message(request)),
-                    ],
-                ),
-                config=types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION),
+            response = await self.ask(
+                request.image,
+                user_message(request),
+                types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION),
             )
         except errors.APIError as exc:
             raise _api_failure(exc) from exc
@@ -136,6 +125,18 @@ class GeminiProvider:
         except _TRANSPORT_FAILURES as exc:
             raise GenerationError(ErrorCode.PROVIDER_UNAVAILABLE) from exc
         return GeneratedPrompt(accept_output(_text_of(response)), self._model)
+
+    async def ask(
+        self, image: ImageData, text: str, config: types.GenerateContentConfig
+    ) -> types.GenerateContentResponse:
+        """One question about an image (the SDK's errors pass through to the caller)."""
+        return await self._client.aio.models.generate_content(
+            model=self._model,
+            contents=types.Content(
+                role="user", parts=[image_part(image), types.Part.from_text(text=text)]
+            ),
+            config=config,
+        )
 
     async def aclose(self) -> None:
         await self._client.aio.aclose()

@@ -16,7 +16,7 @@ from google.genai import errors, types
 from vidprompt.database import Scope, named_queries
 from vidprompt.errors import GenerationError, SuggestionsReason, SuggestionsUnavailable
 from vidprompt.generation._choice import ProviderChoice
-from vidprompt.generation._gemini import GeminiProvider, image_part, transport_failures
+from vidprompt.generation._gemini import GeminiProvider, transport_failures
 from vidprompt.prompts import ACTION_SUGGESTIONS
 from vidprompt.storage._sources import ImageRef
 
@@ -130,16 +130,10 @@ class ActionSuggester:
 async def ask_gemini(provider: GeminiProvider, image: ImageData) -> tuple[str, ...]:
     """Gemini's suggestions for the image, by structured output (a JSON object)."""
     try:
-        response = await provider.client.aio.models.generate_content(
-            model=provider.model_name,
-            contents=types.Content(
-                role="user",
-                parts=[
-                    image_part(image),
-                    types.Part.from_text(text="Welche Handlungen passen zu diesem Bild?"),
-                ],
-            ),
-            config=types.GenerateContentConfig(
+        response = await provider.ask(
+            image,
+            "Welche Handlungen passen zu diesem Bild?",
+            types.GenerateContentConfig(
                 system_instruction=SUGGESTION_INSTRUCTION,
                 response_mime_type="application/json",
                 response_schema=RESPONSE_SCHEMA,
