@@ -442,12 +442,6 @@ def plans(url: str, schema: str) -> list[Plan]:
             "select id from public.images where user_id = %s limit 1", [user_id]
         ).fetchone()
         assert image is not None
-        newest = conn.execute(
-            "select created_at, seq from public.video_prompts where user_id = %s"
-            " order by created_at desc, seq desc offset 19 limit 1",
-            [user_id],
-        ).fetchone()
-        assert newest is not None
         variant = conn.execute(
             "select id from public.video_prompts where image_id = %s offset 4 limit 1",
             [image["id"]],
@@ -456,8 +450,6 @@ def plans(url: str, schema: str) -> list[Plan]:
         cases = {
             "list_variants": {"image_id": image["id"]},
             "get_variant": {"id": variant["id"]},
-            "list_recent": {"user_id": user_id, "limit": 20},
-            "list_recent_after": {"user_id": user_id, "limit": 20} | dict(newest),
             "list_images": {"user_id": user_id, "limit": 20},
         }
         found: list[Plan] = []

@@ -25,7 +25,7 @@ from tests.integration.generation._standins import StandIn, gemini_text
 from tests.integration.generation._world import ALL_DONE, Owner, enqueue, make_settings, wait_for
 from vidprompt.database import STATE_DIR
 from vidprompt.generation import BUCKET, sample_image
-from vidprompt.generation._queries import queries
+from vidprompt.storage._objects import queries
 
 if TYPE_CHECKING:
     import uuid

@@ -13,6 +13,7 @@ from tests.conftest import REPO
 from tests.fixtures.databases import push_project
 from tests.fixtures.existing_app import NEWEST_APP_VERSION, existing_app_project
 from vidprompt.adopt import ProjectNotReady, init_project
+from vidprompt.config import load_settings
 from vidprompt.migrations import MIGRATIONS_DIR
 from vidprompt.schema import verify
 
@@ -38,7 +39,9 @@ def test_the_app_gets_the_key_video_prompts_and_jobs_after_its_newest_version(
     layer_url: str, tmp_path: Path
 ) -> None:
     project = _app(tmp_path, layer_url)
-    written = init_project(project, db_url=layer_url, now=datetime(2020, 1, 1, tzinfo=UTC)).written
+    written = init_project(
+        project, load_settings(), db_url=layer_url, now=datetime(2020, 1, 1, tzinfo=UTC)
+    ).written
 
     names = [path.name for path in written]
     assert [name.split("_", 1)[1] for name in names] == [
@@ -58,19 +61,19 @@ def test_the_app_gets_the_key_video_prompts_and_jobs_after_its_newest_version(
 
     push_project(layer_url, project)
     assert _sql(layer_url, "select to_regclass('public.generation_jobs') is not null") == [(True,)]
-    assert init_project(project, db_url=layer_url).written == []
+    assert init_project(project, load_settings(), db_url=layer_url).written == []
 
 
 def test_versions_follow_the_clock_when_it_is_later(layer_url: str, tmp_path: Path) -> None:
     project = _app(tmp_path, layer_url)
-    written = init_project(project, db_url=layer_url, now=LATER).written
+    written = init_project(project, load_settings(), db_url=layer_url, now=LATER).written
     assert written[0].name.startswith("20270304050607_")
 
 
 def test_files_written_but_not_pushed_are_not_written_again(layer_url: str, tmp_path: Path) -> None:
     project = _app(tmp_path, layer_url)
-    assert len(init_project(project, db_url=layer_url).written) == 5
-    assert init_project(project, db_url=layer_url).written == []
+    assert len(init_project(project, load_settings(), db_url=layer_url).written) == 5
+    assert init_project(project, load_settings(), db_url=layer_url).written == []
 
 
 def test_the_throwaway_database_reads_the_projects_own_migrations(
@@ -79,10 +82,10 @@ def test_the_throwaway_database_reads_the_projects_own_migrations(
     if pg_bin_dir is not None:
         monkeypatch.setenv("VIDPROMPT_PG_BIN_DIR", str(pg_bin_dir))
     project = existing_app_project(tmp_path / "app")
-    first = init_project(project)
+    first = init_project(project, load_settings())
     assert len(first.written) == 5
     assert not first.layout.create_profiles
-    assert init_project(project).written == []
+    assert init_project(project, load_settings()).written == []
 
 
 def test_the_example_project_needs_nothing(schema_url: str, tmp_path: Path) -> None:
@@ -90,14 +93,14 @@ def test_the_example_project_needs_nothing(schema_url: str, tmp_path: Path) -> N
     (project / MIGRATIONS_DIR).mkdir(parents=True)
     for path in (REPO / MIGRATIONS_DIR).glob("*.sql"):
         (project / MIGRATIONS_DIR / path.name).write_text(path.read_text())
-    assert init_project(project, db_url=schema_url).written == []
+    assert init_project(project, load_settings(), db_url=schema_url).written == []
 
 
 def test_an_app_without_profiles_gets_them_created(layer_url: str, tmp_path: Path) -> None:
     project = existing_app_project(tmp_path / "app")
     next((project / MIGRATIONS_DIR).glob("*_create_profiles.sql")).unlink()
     push_project(layer_url, project)
-    result = init_project(project, db_url=layer_url)
+    result = init_project(project, load_settings(), db_url=layer_url)
     assert result.layout.create_profiles
     assert (
         "create table public.profiles"
@@ -114,7 +117,7 @@ def test_profiles_without_the_key_column_get_only_that_column(
     project = _app(tmp_path, layer_url)
     _sql(layer_url, "alter table public.profiles drop column gemini_api_key")
     policies_before = _sql(layer_url, "select polname from pg_policy order by 1")
-    result = init_project(project, db_url=layer_url)
+    result = init_project(project, load_settings(), db_url=layer_url)
     assert result.layout.missing_profile_columns == ("gemini_api_key",)
     push_project(layer_url, project)
     assert _sql(
@@ -140,7 +143,7 @@ def test_the_apps_own_updated_at_function_is_neither_used_nor_replaced(
         layer_url, "select prosrc from pg_proc where proname = 'update_updated_at_column'"
     )
 
-    result = init_project(project, db_url=layer_url)
+    result = init_project(project, load_settings(), db_url=layer_url)
     push_project(layer_url, project)
 
     assert result.layout.updated_at_function == "vidprompt_update_updated_at_column"
@@ -176,7 +179,7 @@ def test_a_duplicate_image_id_stops_the_key_migration_and_changes_nothing(
         " from (values ('00000000-0000-0000-0000-000000000001'::uuid),"
         " ('00000000-0000-0000-0000-000000000002'::uuid)) as users (u)",
     )
-    init_project(project, db_url=layer_url)
+    init_project(project, load_settings(), db_url=layer_url)
     with pytest.raises(Exception, match="duplicate ids"):
         push_project(layer_url, project)
     assert _sql(layer_url, "select to_regclass('public.video_prompts')") == [(None,)]
@@ -195,7 +198,7 @@ def test_missing_prerequisites_are_refused_with_what_to_add(
     project = _app(tmp_path, layer_url)
     _sql(layer_url, change)
     with pytest.raises(ProjectNotReady, match=named) as refused:
-        init_project(project, db_url=layer_url)
+        init_project(project, load_settings(), db_url=layer_url)
     assert refused.value.hint
     assert list((project / MIGRATIONS_DIR).glob("*video_prompts*")) == []
 
@@ -204,4 +207,4 @@ def test_a_database_without_auth_is_refused(bare_url: str, tmp_path: Path) -> No
     project = tmp_path / "plain"
     (project / MIGRATIONS_DIR).mkdir(parents=True)
     with pytest.raises(ProjectNotReady, match="no auth schema"):
-        init_project(project, db_url=bare_url)
+        init_project(project, load_settings(), db_url=bare_url)

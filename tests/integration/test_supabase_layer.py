@@ -16,7 +16,7 @@ import pytest
 
 from tests._support import Conn, acting_as, create_user
 from tests.conftest import REPO
-from vidprompt.database import install_supabase_layer, is_local_layer
+from vidprompt.database import install_supabase_layer, supabase_services
 from vidprompt.migrations import discover, push
 
 if TYPE_CHECKING:
@@ -184,7 +184,8 @@ def test_a_database_with_supabases_own_auth_schema_is_left_untouched(bare_url: s
         )
         before = _auth_snapshot(conn)
         assert install_supabase_layer(conn) is False
-        assert not is_local_layer(conn)
+        # db status calls its auth Supabase's own, not the stand-in.
+        assert {s.name: s.kind for s in supabase_services(conn)}["auth"] == "real"
         push(conn, discover(REPO).migrations)
         assert _auth_snapshot(conn) == before
         assert _value(conn, "select to_regclass('storage.buckets')") is None

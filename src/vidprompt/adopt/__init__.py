@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from vidprompt.adopt._init import InitResult, init_project
-from vidprompt.adopt._layout import ProjectNotReady
 from vidprompt.adopt._templates import (
     Layout,
     example_migrations,
     feature_migrations,
     write_example,
 )
+from vidprompt.errors import ProjectNotReady
 
 __all__ = [
     "InitResult",

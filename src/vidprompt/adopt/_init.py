@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vidprompt.adopt._layout import layout_for
 from vidprompt.adopt._templates import Layout, feature_migrations
@@ -23,8 +23,8 @@ from vidprompt.schema import read_catalog
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import psycopg
-
+    from vidprompt.config import Settings
+    from vidprompt.database import AnyConnection
     from vidprompt.schema import Catalog
 
 _STAMP = "%Y%m%d%H%M%S"
@@ -39,7 +39,7 @@ class InitResult:
 
 
 def init_project(
-    workdir: Path, *, db_url: str | None = None, now: datetime | None = None
+    workdir: Path, settings: Settings, *, db_url: str | None = None, now: datetime | None = None
 ) -> InitResult:
     """Write the feature's migrations into ``workdir``'s ``supabase/migrations/``.
 
@@ -48,7 +48,7 @@ def init_project(
     versions after the project's newest one; nothing is written when the feature is there.
     """
     local = discover(workdir).migrations
-    catalog, has_auth = _read_live(db_url) if db_url else _read_pushed(workdir)
+    catalog, has_auth = _read_live(db_url) if db_url else _read_pushed(workdir, settings)
     layout = layout_for(catalog, has_auth=has_auth, written={m.name for m in local})
     newest = local[-1].version if local else None
     migrations = feature_migrations(layout)
@@ -82,9 +82,9 @@ def _read_live(url: str) -> tuple[Catalog, bool]:
         return _describe(conn)
 
 
-def _read_pushed(workdir: Path) -> tuple[Catalog, bool]:
+def _read_pushed(workdir: Path, settings: Settings) -> tuple[Catalog, bool]:
     """The schema the project's migrations make, pushed onto a database dropped afterwards."""
-    server = local_server(workdir)
+    server = local_server(workdir, settings)
     was_running = server.running()
     admin_url = start_local(server)
     name = f"vidprompt_init_{uuid.uuid4().hex[:12]}"
@@ -102,5 +102,5 @@ def _read_pushed(workdir: Path) -> tuple[Catalog, bool]:
             server.stop()
 
 
-def _describe(conn: psycopg.Connection[Any]) -> tuple[Catalog, bool]:
+def _describe(conn: AnyConnection) -> tuple[Catalog, bool]:
     return read_catalog(conn, ["public"]), has_auth_schema(conn)

@@ -11,16 +11,12 @@ from vidprompt.adopt._templates import (
     UPDATED_AT_FUNCTION,
     Layout,
 )
-from vidprompt.errors import ConfigError
+from vidprompt.errors import ProjectNotReady
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
     from vidprompt.schema import Catalog, Relation
-
-
-class ProjectNotReady(ConfigError):
-    """The project lacks what the feature builds on."""
 
 
 def layout_for(catalog: Catalog, *, has_auth: bool, written: Collection[str] = ()) -> Layout:

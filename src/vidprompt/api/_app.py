@@ -29,8 +29,8 @@ from vidprompt.api.routes.variants import IDEMPOTENCY_HEADER, REPLAYED_HEADER
 from vidprompt.auth import build_verifier
 from vidprompt.errors import ConfigError
 from vidprompt.generation import ActionSuggester, image_sources, local_storage
-from vidprompt.generation._uploads import LocalUploads, ObjectWriter, SupabaseUploads
 from vidprompt.prompts import Store
+from vidprompt.storage import LocalUploads, ObjectWriter, SupabaseUploads
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from vidprompt.auth import TokenVerifier
     from vidprompt.config import Settings
     from vidprompt.database import Database
-    from vidprompt.generation import ImageData, ImageRef, ImageSource
+    from vidprompt.storage import ImageData, ImageRef, ImageSource
 
 DESCRIPTION = """\
 Video prompts for the images of a Supabase app, for the app's frontend.

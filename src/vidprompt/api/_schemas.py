@@ -25,7 +25,6 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from vidprompt.db_types import ImagesType, VideoPromptsCameraStyle, VideoPromptsStatus
-from vidprompt.generation import check_object_name
 from vidprompt.prompts import (
     DEFAULT_CAMERA_STYLE,
     MAX_FILM_EFFECTS,
@@ -38,6 +37,7 @@ from vidprompt.prompts import (
     length_feedback,
     word_count,
 )
+from vidprompt.storage import check_object_name
 
 _REQUEST = ConfigDict(extra="forbid")
 

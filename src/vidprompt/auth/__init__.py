@@ -13,18 +13,22 @@ from vidprompt.auth._claims import (
 )
 from vidprompt.auth._keys import (
     ALGORITHMS,
-    KeysUnavailable,
     RemoteJwks,
     VerificationKey,
     jwks_keys,
     load_jwks_file,
     secret_key,
 )
-from vidprompt.auth._local import SECRET_FILE, local_jwt_secret, signing_secret
-from vidprompt.auth._setup import build_verifier
-from vidprompt.auth._tokens import access_token_claims, sign_access_token
+from vidprompt.auth._local import (
+    SECRET_FILE,
+    access_token_claims,
+    local_jwt_secret,
+    sign_access_token,
+    signing_secret,
+)
 from vidprompt.auth._users import AuthUser, ensure_user
-from vidprompt.auth._verify import LEEWAY_SECONDS, TokenVerifier
+from vidprompt.auth._verify import LEEWAY_SECONDS, TokenVerifier, build_verifier
+from vidprompt.errors import KeysUnavailable
 
 __all__ = [
     "ALGORITHMS",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import jwt
 
-from vidprompt.errors import ConfigError, VidpromptError
+from vidprompt.errors import ConfigError, KeysUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,10 +31,6 @@ log = logging.getLogger(__name__)
 # The algorithms Supabase signs access tokens with.
 ALGORITHMS = frozenset({"HS256", "ES256", "RS256"})
 MIN_SECRET_LENGTH = 32
-
-
-class KeysUnavailable(VidpromptError):
-    """The signing keys could not be fetched from the JWKS URL."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from vidprompt.errors import InvalidInput
 
 if TYPE_CHECKING:
-    import psycopg
-    from psycopg.rows import TupleRow
+    from vidprompt.database import Connection
 
 _FIND = """
 select id, email, coalesce(raw_app_meta_data, '{}'), coalesce(raw_user_meta_data, '{}')
@@ -40,7 +39,7 @@ class AuthUser:
     user_metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def ensure_user(conn: psycopg.Connection[TupleRow], email: str) -> AuthUser:
+def ensure_user(conn: Connection, email: str) -> AuthUser:
     """The user with this email, created (confirmed, email provider) if there is none.
 
     Needs a connection allowed to write ``auth.users`` (the local superuser, or a Supabase

@@ -1,7 +1,9 @@
-"""Checking an access token the way Supabase's Data API does, before any query runs."""
+"""Checking an access token the way Supabase's Data API does, before any query runs, with a
+verifier built from the settings (a start that could verify nothing is refused)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jwt
@@ -13,12 +15,14 @@ from vidprompt.auth._claims import (
     Claims,
     claims_from_payload,
 )
-from vidprompt.errors import AuthError
+from vidprompt.auth._keys import RemoteJwks, VerificationKey, load_jwks_file, secret_key
+from vidprompt.errors import AuthError, ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from vidprompt.auth._keys import RemoteJwks, VerificationKey
+    from vidprompt.config import Settings
+
 
 LEEWAY_SECONDS = 30
 
@@ -89,3 +93,20 @@ class TokenVerifier:
             named = [key for key in keys if key.kid == kid]
             keys = named or [key for key in keys if key.kid is None]
         return [key for key in keys if key.algorithm == algorithm]
+
+
+def build_verifier(settings: Settings, *, secret: str | None = None) -> TokenVerifier:
+    """A verifier for every key configured: ``secret`` (HS256), the JWKS file, the JWKS URL."""
+    keys: list[VerificationKey] = []
+    if secret:
+        keys.append(secret_key(secret))
+    if settings.jwks_file:
+        keys += load_jwks_file(Path(settings.jwks_file))
+    remote = RemoteJwks(settings.jwks_url) if settings.jwks_url else None
+    if not keys and remote is None:
+        raise ConfigError(
+            "No key to verify access tokens with: set VIDPROMPT_JWT_SECRET, "
+            "VIDPROMPT_JWKS_URL or VIDPROMPT_JWKS_FILE.",
+            hint="A Supabase project's keys are under Project Settings > API > JWT Keys.",
+        )
+    return TokenVerifier(keys, remote=remote)

@@ -14,8 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from vidprompt.adopt import write_example
-from vidprompt.cli._common import console, say_notice
-from vidprompt.config import load_settings
+from vidprompt.cli._common import checked_settings, console, say_notice
+from vidprompt.cli._demo_data import (
+    DEMO_EMAIL,
+    clear_leftovers,
+    create_demo_image,
+    ensure_demo_user,
+)
 from vidprompt.database import Scope, connect, local_server, private_dir, start_local
 from vidprompt.errors import VidpromptError
 from vidprompt.generation import (
@@ -25,15 +30,9 @@ from vidprompt.generation import (
     enqueue_generation,
     local_storage,
 )
-from vidprompt.generation._demo import (
-    DEMO_EMAIL,
-    clear_leftovers,
-    create_demo_image,
-    ensure_demo_user,
-)
-from vidprompt.generation._objects import image_traces, remove_object
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, discover, push
 from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store, length_feedback, word_count
+from vidprompt.storage import image_traces, remove_object
 
 if TYPE_CHECKING:
     import uuid
@@ -72,12 +71,12 @@ def run_demo(workdir: Path) -> None:
         try:
             _demo(project, discover(project).migrations)
         finally:
-            local_server(project).destroy()
+            local_server(project, checked_settings()).destroy()
 
 
 def _demo(workdir: Path, migrations: list[LocalMigration]) -> None:
-    settings = load_settings()
-    url = start_local(local_server(workdir, on_notice=say_notice))
+    settings = checked_settings()
+    url = start_local(local_server(workdir, settings, on_notice=say_notice))
     _step(1, f"Local database running: {url}")
     with connect(url) as conn:
         pushed = push(conn, migrations).pushed

@@ -25,7 +25,6 @@ _DEBUG_HINT = "Run again with --debug for the traceback."
 
 def explain(exc: BaseException) -> tuple[str, str | None]:
     """What went wrong and what to do, for any exception a command lets out."""
-    import psycopg
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
@@ -34,9 +33,10 @@ def explain(exc: BaseException) -> tuple[str, str | None]:
     if isinstance(exc, ValidationError | SettingsError):
         config = settings_error(exc)
         return config.message, config.hint
-    if isinstance(exc, psycopg.Error):
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return f"The database reported an error: {first}", _DEBUG_HINT
+    from vidprompt.database import driver_error
+
+    if (database := driver_error(exc)) is not None:
+        return database.message, database.hint
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc}{where}", _OS_HINTS.get(exc.errno or 0, _DEBUG_HINT)

@@ -39,7 +39,7 @@ def token(
     from vidprompt.database import connect, resolve_target
 
     settings = checked_settings()
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, settings, on_notice=say_notice)
     secret = signing_secret(settings, workdir, local=target.local is not None)
     if secret is None:
         raise ConfigError(

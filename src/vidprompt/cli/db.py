@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, console, err_console, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, err_console, say_notice
 from vidprompt.errors import ConfigError, LocalServerError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def start(
     """
     from vidprompt.database import local_server, start_local
 
-    url = start_local(local_server(workdir, on_notice=say_notice), port=port)
+    url = start_local(local_server(workdir, checked_settings(), on_notice=say_notice), port=port)
     console.print(f"Local database running: {url}")
 
 
@@ -50,7 +50,7 @@ def stop(workdir: Workdir = Path()) -> None:
     """
     from vidprompt.database import local_server
 
-    server = local_server(workdir)
+    server = local_server(workdir, checked_settings())
     was_running = server.running()
     server.stop()
     console.print(
@@ -68,7 +68,7 @@ def status(workdir: Workdir = Path()) -> None:
     """
     from vidprompt.database import connect, local_server, services_report
 
-    state = local_server(workdir).status()
+    state = local_server(workdir, checked_settings()).status()
     console.print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
     console.print(f"running: {'yes' if state.running else 'no'}")
     if state.port is not None:
@@ -79,8 +79,8 @@ def status(workdir: Workdir = Path()) -> None:
             " database's server (left by a crash); `vidprompt db start` removes it."
         )
     if state.running:
-        console.print(f"url:     {local_server(workdir).url()}")
-        with connect(local_server(workdir).url()) as conn:
+        console.print(f"url:     {local_server(workdir, checked_settings()).url()}")
+        with connect(local_server(workdir, checked_settings()).url()) as conn:
             console.print(services_report(conn), soft_wrap=True)
     if not state.running:
         raise typer.Exit(1)
@@ -94,7 +94,7 @@ def url(workdir: Workdir = Path()) -> None:
     """
     from vidprompt.database import local_server
 
-    server = local_server(workdir)
+    server = local_server(workdir, checked_settings())
     if not server.initialized:
         raise LocalServerError(
             "There is no local database in this folder yet.", hint="Run `vidprompt db start`."
@@ -114,7 +114,7 @@ def reset(workdir: Workdir = Path()) -> None:
     from vidprompt.database import connect, local_server, start_local
     from vidprompt.migrations import apply_seed, discover, push  # the SQL parser: only here
 
-    server = local_server(workdir, on_notice=say_notice)
+    server = local_server(workdir, checked_settings(), on_notice=say_notice)
     local = discover(workdir).migrations
     for migration in local:
         _ = migration.script  # refuse a broken file before wiping anything
@@ -167,7 +167,7 @@ def push_command(
         err_console.print(
             f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)"
         )
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         result = push(
             conn, found.migrations, include_all=include_all, dry_run=dry_run, on_apply=_announce

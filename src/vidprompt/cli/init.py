@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vidprompt.cli._common import Workdir, console
+from vidprompt.cli._common import Workdir, checked_settings, console
 
 if TYPE_CHECKING:
     from vidprompt.adopt import Layout
@@ -36,7 +36,7 @@ def init(workdir: Workdir = Path(), db_url: LiveDbUrl = None) -> None:
     """
     from vidprompt.adopt import init_project  # the SQL parser: only here
 
-    result = init_project(workdir, db_url=db_url)
+    result = init_project(workdir, checked_settings(), db_url=db_url)
     for line in _findings(result.layout):
         console.print(f"  {line}")
     if not result.written:

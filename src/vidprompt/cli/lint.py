@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
 
 
 class FailOn(StrEnum):
@@ -46,7 +46,7 @@ def lint(
     from vidprompt.database import connect, resolve_target
     from vidprompt.schema import DEFAULT_SCHEMAS, at_or_above, lint_catalog, read_catalog
 
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         findings = lint_catalog(read_catalog(conn, schema or DEFAULT_SCHEMAS))
     if as_json:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, console, say_notice
+from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 
@@ -47,7 +47,7 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     from vidprompt.migrations import State, compare, discover, read_history_for
 
     local = discover(workdir).migrations
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         states = compare(local, read_history_for(conn, local))
     table = Table("Local", "Remote", "Name", "State")

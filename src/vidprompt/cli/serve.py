@@ -46,25 +46,24 @@ def serve(
 
     Example: vidprompt serve --port 8000 --worker
     """
-    import psycopg
 
     # Imported here: the web stack and the providers would slow every other command's start.
     from vidprompt.api import configure_logging, create_app
     from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
     from vidprompt.auth import build_verifier, signing_secret
-    from vidprompt.database import private_dir, resolve_target
+    from vidprompt.database import private_dir, resolve_target, with_params
     from vidprompt.generation import build_worker, local_storage
 
     settings = checked_settings()
     listener = _listen(host, port)
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, settings, on_notice=say_notice)
     if target.local is not None:
         private_dir(local_storage(workdir).root)  # the local images: the owner's only
     local = target.local is not None
     secret = signing_secret(settings, workdir, local=local)
     verifier = build_verifier(settings, secret=secret)
     _require_schema(target.url)
-    url = psycopg.conninfo.make_conninfo(target.url, user=LOCAL_LOGIN_ROLE) if local else target.url
+    url = with_params(target.url, user=LOCAL_LOGIN_ROLE) if local else target.url
     services: list[BackgroundService] = []
     if worker:
         services.append(build_worker(url, settings=settings, workdir=workdir))

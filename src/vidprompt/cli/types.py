@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+
+if TYPE_CHECKING:
+    from vidprompt.schema import GeneratedFile
 
 # vidprompt.schema's TYPESCRIPT_PATH and PYTHON_PATH, spelled out so that --help need not
 # load the schema package and its SQL parser (a test holds them equal).
@@ -32,6 +35,18 @@ PythonOut = Annotated[
         "has one).",
     ),
 ]
+CheckOnly = Annotated[
+    bool,
+    typer.Option("--check", help="Write nothing; exit 1 naming the files that are out of date."),
+]
+Narrow = Annotated[
+    bool,
+    typer.Option(
+        "--narrow",
+        help="TypeScript: text columns with an `in (...)` check become unions of their "
+        "values (the default output is the Supabase CLI's, byte for byte).",
+    ),
+]
 
 
 @app.command()
@@ -39,15 +54,8 @@ def update(
     db_url: DbUrl = None,
     workdir: Workdir = Path(),
     schema: Schemas = None,
-    check: bool = typer.Option(
-        False, "--check", help="Write nothing; exit 1 naming the files that are out of date."
-    ),
-    narrow: bool = typer.Option(
-        False,
-        "--narrow",
-        help="TypeScript: text columns with an `in (...)` check become unions of their "
-        "values (the default output is the Supabase CLI's, byte for byte).",
-    ),
+    check: CheckOnly = False,
+    narrow: Narrow = False,
     typescript_out: TypescriptOut = TYPESCRIPT_PATH,
     python_out: PythonOut = None,
 ) -> None:
@@ -63,16 +71,9 @@ def update(
     Example: vidprompt types update --check
     """
     from vidprompt.database import connect, resolve_target
-    from vidprompt.schema import (
-        DEFAULT_SCHEMAS,
-        StaleTypes,
-        generated_files,
-        read_catalog,
-        stale_files,
-        write_files,
-    )
+    from vidprompt.schema import DEFAULT_SCHEMAS, generated_files, read_catalog
 
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         catalog = read_catalog(conn, schema or DEFAULT_SCHEMAS)
     if python_out is None and (workdir / PYTHON_PATH).exists():
@@ -84,6 +85,12 @@ def update(
         python_path=python_out,
         workdir=workdir,
     )
+    _check_or_write(workdir, files, check=check)
+
+
+def _check_or_write(workdir: Path, files: list[GeneratedFile], *, check: bool) -> None:
+    from vidprompt.schema import StaleTypes, stale_files, write_files
+
     if check:
         stale = stale_files(workdir, files)
         if stale:

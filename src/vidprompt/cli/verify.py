@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from vidprompt.cli._common import DbUrl, Workdir, console, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
 
 
 def verify(
@@ -30,7 +30,7 @@ def verify(
     from vidprompt.database import connect, resolve_target
     from vidprompt.schema import verify as run_checks
 
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         checks = run_checks(conn, workdir)
     failed = [c for c in checks if not c.passed]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, say_notice
 
 
 def worker(
@@ -34,15 +34,14 @@ def worker(
 
     Example: vidprompt worker --concurrency 8 --db-url "$SUPABASE_DB_URL"
     """
-    from vidprompt.config import load_settings
     from vidprompt.database import private_dir, resolve_target
 
     # Imported here: the providers are slow to import, and other commands do not need them.
     from vidprompt.generation import build_worker, local_storage, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    settings = load_settings()
-    target = resolve_target(db_url, workdir, on_notice=say_notice)
+    settings = checked_settings()
+    target = resolve_target(db_url, workdir, settings, on_notice=say_notice)
     if target.local is not None:
         private_dir(local_storage(workdir).root)  # the local images: the owner's only
     run_worker(

@@ -3,29 +3,38 @@
 Like the Supabase CLI: ``--db-url`` first, then ``DATABASE_URL``, else the local database
 under the work folder, started (and given the Supabase layer) on demand. Every connection
 has a connect timeout (``VIDPROMPT_CONNECT_TIMEOUT``), carried in the target's URL so that
-whatever connects with it (a command, the API's pool, a worker) gives up in time.
+whatever connects with it (a command, the API's pool, a worker) gives up in time. The
+settings come from the caller; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import TupleRow, dict_row
 
-from vidprompt.config import load_settings
+from vidprompt.config import Settings
+from vidprompt.database._errors import translate
 from vidprompt.database._layer import install_supabase_layer
 from vidprompt.database._local import LocalServer
 from vidprompt.errors import ConfigError, DatabaseUnavailable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
-    from psycopg.rows import TupleRow
+Connection: TypeAlias = psycopg.Connection[TupleRow]
+"""A blocking connection as :func:`connect` opens it (rows are tuples)."""
+AnyConnection: TypeAlias = psycopg.Connection[Any]
+"""A blocking connection with any row factory, for code that only reads through cursors."""
 
 STATE_DIR = ".vidprompt"
+# For a URL that carries none (the local server's): the setting's default.
+DEFAULT_CONNECT_TIMEOUT: int = Settings.model_fields["connect_timeout"].default
 _URL_HINT = "Pass a postgresql://user:password@host:port/dbname URI as --db-url or DATABASE_URL."
 
 
@@ -37,10 +46,11 @@ class Target:
     local: LocalServer | None = None
 
 
-def local_server(workdir: Path, *, on_notice: Callable[[str], None] | None = None) -> LocalServer:
-    """The work folder's local database (it may not exist yet); ``on_notice`` hears what
-    was changed on the machine to run it."""
-    settings = load_settings()
+def local_server(
+    workdir: Path, settings: Settings, *, on_notice: Callable[[str], None] | None = None
+) -> LocalServer:
+    """The work folder's local database (it may not exist yet), run by the Postgres build
+    ``settings`` names; ``on_notice`` hears what was changed on the machine to run it."""
     bin_dir = Path(settings.pg_bin_dir) if settings.pg_bin_dir else None
     if bin_dir is not None and not (bin_dir / "pg_ctl").is_file():
         raise ConfigError(
@@ -61,17 +71,22 @@ def start_local(server: LocalServer, *, port: int | None = None) -> str:
 
 
 def resolve_target(
-    db_url: str | None, workdir: Path, *, on_notice: Callable[[str], None] | None = None
+    db_url: str | None,
+    workdir: Path,
+    settings: Settings,
+    *,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Target:
     """The database a command works on, its URL checked and given the connect timeout."""
-    url = db_url or load_settings().database_url
+    url = db_url or settings.database_url
+    timeout = settings.connect_timeout
     if url:
-        return Target(with_connect_timeout(url))
-    server = local_server(workdir, on_notice=on_notice)
-    return Target(with_connect_timeout(start_local(server)), server)
+        return Target(with_connect_timeout(url, timeout))
+    server = local_server(workdir, settings, on_notice=on_notice)
+    return Target(with_connect_timeout(start_local(server), timeout), server)
 
 
-def with_connect_timeout(url: str) -> str:
+def with_connect_timeout(url: str, timeout: int = DEFAULT_CONNECT_TIMEOUT) -> str:
     """``url`` with ``connect_timeout`` set (unless it sets one); a malformed URL is refused
     here in one line, naming where it came from."""
     try:
@@ -86,10 +101,10 @@ def with_connect_timeout(url: str) -> str:
         raise ConfigError(f"The database URL {_shown(url)} is not a Postgres URI.", hint=_URL_HINT)
     if "connect_timeout" in params:
         return url
-    return make_conninfo(url, connect_timeout=load_settings().connect_timeout)
+    return make_conninfo(url, connect_timeout=timeout)
 
 
-def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:
+def connect(url: str, *, autocommit: bool = True) -> Connection:
     """Connect without server-side prepared statements, so a transaction pooler works too."""
     url = with_connect_timeout(url)
     try:
@@ -123,3 +138,40 @@ def _shown(url: str) -> str:
         scheme, _, userinfo = head.partition("://")
         return f"'{scheme}://{userinfo.split(':', 1)[0]}@{tail}'"
     return f"'{url}'" if "password" not in url else "(a conninfo string)"
+
+
+async def reach(url: str, *, connect_timeout: int) -> None:
+    """Connect once and close: whether the database answers, as a translated error if not."""
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            url, autocommit=True, connect_timeout=connect_timeout
+        )
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+    await conn.close()
+
+
+async def notifications(url: str, channel: str) -> AsyncIterator[None]:
+    """Once when listening on ``channel`` has begun, then once per notification; a lost
+    connection ends it with a translated error."""
+    try:
+        async with await psycopg.AsyncConnection.connect(
+            url, autocommit=True, prepare_threshold=None
+        ) as conn:
+            await conn.execute(sql.SQL("listen {}").format(sql.Identifier(channel)))
+            yield
+            async for _ in conn.notifies():
+                yield
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+
+
+def with_params(url: str, **params: str | int) -> str:
+    """``url`` with connection parameters set or replaced, e.g. another ``user``."""
+    return make_conninfo(url, **params)
+
+
+def dict_rows(conn: AnyConnection, query: bytes, params: Any = None) -> list[dict[str, Any]]:
+    """Run ``query`` on ``conn`` and answer its rows as dicts by column name."""
+    with conn.cursor(row_factory=dict_row) as cursor:
+        return cursor.execute(query, params).fetchall()

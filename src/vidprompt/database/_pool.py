@@ -9,7 +9,7 @@ call that finds it back after an outage replaces the pool, so it does not wait o
 reconnect backoff; if the server never went away, the pool just drops its dead connections.
 Connections are released in a task of their own, so cancelling a caller never loses one.
 
-Driver errors pass through unchanged: the store translates them in one place.
+Driver errors leave as vidprompt errors, translated in one place (``_errors.translate``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from vidprompt.database._errors import translate
 from vidprompt.database._transaction import Transaction, scoped_transaction
 
 if TYPE_CHECKING:
@@ -84,7 +85,10 @@ class Database:
     @asynccontextmanager
     async def transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
         """A transaction as ``scope`` on a pooled connection, committed when the block ends."""
-        pool, conn = await self._acquire()
+        try:
+            pool, conn = await self._acquire()
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
         self._in_use += 1
         try:
             timeout = self._settings.statement_timeout_ms
@@ -95,7 +99,9 @@ class Database:
             # be closed already: the transaction drops a connection it cannot trust.
             if conn.broken or exc.sqlstate is None:
                 self._doubt = True
-            raise
+            raise translate(exc) from exc
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
         finally:
             self._in_use -= 1
             await self._shielded(_release(pool, conn))

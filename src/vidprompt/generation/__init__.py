@@ -3,19 +3,20 @@
 For the HTTP API, a generation request is one call, in any async context::
 
     variant = await enqueue_generation(
-        conn,                       # psycopg.AsyncConnection (autocommit) to the database
-        user_id=claims_sub,         # uuid.UUID: the verified caller; never taken from the body
-        image_id=image_id,          # uuid.UUID: must be the caller's image, else NotFound
+        store.database,             # vidprompt.database.Database (the store's pool)
+        Scope.from_claims(claims),  # the verified caller's user scope; never from the body
+        image_id,                   # uuid.UUID: must be the caller's image, else NotFound
+        settings=settings,          # vidprompt.config.Settings (the cap, the expected model)
         instruction="lächeln",      # str | None, at most 500 characters
         camera_style="zoom_in",     # a stored vocabulary key (default "statisch")
         film_effects=["noir"],      # at most 3 distinct keys
-        settings=settings,          # vidprompt.config.Settings (the cap, the expected model)
     )                               # -> db_types.VideoPromptsRow, status "pending"
 
 It raises ``QuotaExceeded`` (HTTP 429) when the user has
 ``settings.max_unfinished_jobs_per_user`` unfinished requests, ``NotFound`` (404) for a
-missing or foreign image, ``InvalidInput`` (422, with ``.field``) for a bad value. The
-variant is then completed or failed by a worker: ``vidprompt worker``, or in-process with
+missing or foreign image, ``InvalidInput`` (422, with ``.field``) for a bad value,
+``AuthError`` (401) for any scope but a signed-in user's. The variant is then completed or
+failed by a worker: ``vidprompt worker``, or in-process with
 ``worker = build_worker(url, settings=..., workdir=...)``, ``await worker.start()`` at
 start-up and ``await worker.close()`` at shutdown.
 
@@ -25,24 +26,20 @@ A user's own Gemini key is saved with ``await save_api_key(db, scope, key, setti
 
 from __future__ import annotations
 
-from vidprompt.generation._access import OwnersObjects
+from vidprompt.errors import TRANSIENT, ErrorCode, GenerationError, InvalidObjectName
+from vidprompt.errors import SuggestionsReason as UnavailableReason
 from vidprompt.generation._choice import ProviderChoice
 from vidprompt.generation._enqueue import enqueue_generation
-from vidprompt.generation._errors import TRANSIENT, ErrorCode, GenerationError
 from vidprompt.generation._gemini import SYSTEM_INSTRUCTION, GeminiProvider, user_message
-from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
-from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name
-from vidprompt.generation._profiles import save_api_key
 from vidprompt.generation._provider import (
     PROMPT_MAX_CHARS,
     GeneratedPrompt,
-    ImageData,
     PromptRequest,
     Provider,
     accept_output,
 )
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
-from vidprompt.generation._secrets import KeyCipher, new_server_key
+from vidprompt.generation._secrets import KeyCipher, new_server_key, save_api_key
 from vidprompt.generation._setup import (
     build_worker,
     image_sources,
@@ -50,23 +47,28 @@ from vidprompt.generation._setup import (
     run_worker,
     sample_image,
 )
-from vidprompt.generation._sources import (
-    BUCKET,
-    NOT_IN_STORAGE,
-    FirstFound,
-    ImageRef,
-    ImageSource,
-    LocalStorage,
-)
 from vidprompt.generation._suggestions import (
     ActionSuggester,
     ActionSuggestions,
-    UnavailableReason,
 )
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL_NAME
 from vidprompt.generation._template import TemplateProvider
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
 from vidprompt.prompts import word_count  # the one definition; kept here for old callers
+from vidprompt.storage import (  # where images come from; kept here for old callers
+    BUCKET,
+    NOT_IN_STORAGE,
+    FirstFound,
+    HttpSource,
+    ImageData,
+    ImageRef,
+    ImageSource,
+    LocalStorage,
+    OwnersObjects,
+    SupabaseStorage,
+    check_bucket,
+    check_object_name,
+)
 
 __all__ = [
     "BUCKET",

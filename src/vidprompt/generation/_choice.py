@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.generation._gemini import GeminiProvider
 from vidprompt.generation._secrets import KeyCipher, reads_user_keys
 from vidprompt.generation._template import TemplateProvider

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from vidprompt.database import Scope
 from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import AuthError, QuotaExceeded
-from vidprompt.generation._queries import queries
+from vidprompt.generation._queue import queries
 from vidprompt.generation._secrets import reads_user_keys
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
-from vidprompt.prompts import translate, vocabulary
+from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
     import uuid
@@ -60,12 +58,9 @@ async def enqueue_generation(
         "limit": settings.max_unfinished_jobs_per_user,
         "max_attempts": max_attempts,
     }
-    try:
-        async with db.transaction(Scope.service()) as tx:
-            await tx.queue(queries()["lock_user_jobs"], params)
-            enqueued = await tx.queue(queries()["enqueue"], params)
-    except psycopg.Error as exc:
-        raise translate(exc) from exc
+    async with db.transaction(Scope.service()) as tx:
+        await tx.queue(queries()["lock_user_jobs"], params)
+        enqueued = await tx.queue(queries()["enqueue"], params)
     row = enqueued.one()
     assert row is not None
     if row["id"] is None:

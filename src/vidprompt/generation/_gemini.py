@@ -10,14 +10,14 @@ import httpx
 from google import genai
 from google.genai import errors, types
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
 from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from vidprompt.generation._provider import ImageData
+    from vidprompt.storage import ImageData
 
 SYSTEM_INSTRUCTION = """\
 You are a seasoned film director. You turn a single still image into a prompt for AI video \
@@ -109,25 +109,14 @@ class GeminiProvider:
     def model_name(self) -> str:
         return self._model
 
-    @property
-    def client(self) -> genai.Client:
-        """The SDK client, for other requests with the same key (action suggestions)."""
-        return self._client
-
     async def generate(self, request: PromptRequest) -> GeneratedPrompt:
         if request.image is None:
             raise GenerationError(ErrorCode.IMAGE_UNAVAILABLE, "Gemini needs the image's bytes.")
         try:
-            response = await self._client.aio.models.generate_content(
-                model=self._model,
-                contents=types.Content(
-                    role="user",
-                    parts=[
-                        _image_part(request.image),
-                        types.Part.from_text(text=user_message(request)),
-                    ],
-                ),
-                config=types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION),
+            response = await self.ask(
+                request.image,
+                user_message(request),
+                types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION),
             )
         except errors.APIError as exc:
             raise _api_failure(exc) from exc
@@ -137,11 +126,23 @@ class GeminiProvider:
             raise GenerationError(ErrorCode.PROVIDER_UNAVAILABLE) from exc
         return GeneratedPrompt(accept_output(_text_of(response)), self._model)
 
+    async def ask(
+        self, image: ImageData, text: str, config: types.GenerateContentConfig
+    ) -> types.GenerateContentResponse:
+        """One question about an image (the SDK's errors pass through to the caller)."""
+        return await self._client.aio.models.generate_content(
+            model=self._model,
+            contents=types.Content(
+                role="user", parts=[image_part(image), types.Part.from_text(text=text)]
+            ),
+            config=config,
+        )
+
     async def aclose(self) -> None:
         await self._client.aio.aclose()
 
 
-def _image_part(image: ImageData) -> types.Part:
+def image_part(image: ImageData) -> types.Part:
     return types.Part.from_bytes(data=image.content, mime_type=image.mime_type)
 
 

@@ -12,46 +12,10 @@ from __future__ import annotations
 import logging
 import time
 
-import psycopg
-
-from vidprompt.errors import DatabaseError
+from vidprompt.database import reason
+from vidprompt.errors import ConnectionStringInvalid, DatabaseError, DatabaseUnusable
 
 log = logging.getLogger("vidprompt.worker")
-
-# invalid_password, invalid_authorization_specification (unknown role, no pg_hba entry),
-# invalid_catalog_name (no such database)
-_PERMANENT_SQLSTATES = frozenset({"28P01", "28000", "3D000"})
-_PERMANENT_TEXT = (
-    "password authentication failed",
-    "no password supplied",  # no credential for this user and host: none will appear
-    "no pg_hba.conf entry",
-    "does not exist",
-    "failed to resolve host",
-    "could not translate host name",
-    "connection info string",
-    "invalid connection option",
-    "invalid percent-encoded",
-    "invalid uri",
-    "invalid sslmode",
-)
-
-
-def is_permanent(exc: BaseException) -> bool:
-    """Whether retrying ``exc`` can never help (as opposed to the server being away)."""
-    if isinstance(exc, psycopg.ProgrammingError):
-        return True  # the connection string itself does not parse
-    if not isinstance(exc, psycopg.OperationalError):
-        return False
-    if exc.sqlstate in _PERMANENT_SQLSTATES:
-        return True
-    text = str(exc).lower()
-    return any(marker in text for marker in _PERMANENT_TEXT)
-
-
-def brief(exc: BaseException) -> str:
-    """The error's last meaningful line (libpq puts the server's reason last)."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
 
 
 class Outage:
@@ -88,7 +52,7 @@ class Outage:
         if self._since is None:
             self._since = now
         pause = min(self.max_s, max(self.base_s, (now - self._since) / 2))
-        if is_permanent(exc):
+        if isinstance(exc, DatabaseUnusable):
             self._count_permanent(exc, now)
         else:
             self._permanent = 0
@@ -98,7 +62,7 @@ class Outage:
                 "worker %s: database unavailable for %.0f s (%s); retrying every %.0f s or less",
                 self.worker_id,
                 now - self._since,
-                brief(exc),
+                reason(exc),
                 pause,
             )
         return pause
@@ -113,9 +77,9 @@ class Outage:
         if now - self._permanent_at >= self.base_s:
             self._permanent += 1
             self._permanent_at = now
-        if self._permanent >= self.attempts or isinstance(exc, psycopg.ProgrammingError):
+        if self._permanent >= self.attempts or isinstance(exc, ConnectionStringInvalid):
             raise DatabaseError(
-                f"The worker cannot use the database: {brief(exc)}",
+                f"The worker cannot use the database: {reason(exc)}",
                 hint="Check the database URL (--db-url or DATABASE_URL): host, user, password"
                 " and database name. Retrying will not help.",
             ) from exc

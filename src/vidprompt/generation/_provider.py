@@ -5,21 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.errors import ErrorCode, GenerationError
 from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from vidprompt.storage import ImageData
+
 PROMPT_MAX_CHARS = vocabulary.MAX_PROMPT_CHARS  # also the database's check
-
-
-@dataclass(frozen=True)
-class ImageData:
-    """An image's bytes as a provider receives them."""
-
-    content: bytes
-    mime_type: str
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vidprompt.database import Scope
-from vidprompt.generation._errors import ErrorCode
+from vidprompt.database import Scope, named_queries
+from vidprompt.errors import ErrorCode
 from vidprompt.generation._provider import PromptRequest
-from vidprompt.generation._queries import queries
-from vidprompt.generation._sources import ImageRef
+from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Collection, Mapping
 
     from vidprompt.database import Database
-    from vidprompt.generation._errors import GenerationError
+    from vidprompt.errors import GenerationError
     from vidprompt.generation._provider import GeneratedPrompt
 
 CHANNEL = "vidprompt_generation_jobs"
+queries = named_queries("vidprompt.generation", "queries.sql")
 _SERVICE = Scope.service()
 
 
@@ -86,15 +86,6 @@ class JobQueue:
     async def extend_lease(self, job: ClaimedJob) -> bool:
         """Renew the lease; False when it was lost (another worker has the job now)."""
         return await self._guarded("extend_lease", job, lease_s=self.lease_s)
-
-    async def complete(self, job: ClaimedJob, prompt: GeneratedPrompt) -> bool:
-        """Store the prompt; False when the lease was lost and the result is discarded."""
-        stored, _ = await self.finish(job, prompt=prompt)
-        return stored
-
-    async def fail(self, job: ClaimedJob, error: GenerationError) -> bool:
-        stored, _ = await self.finish(job, error=error)
-        return stored
 
     async def finish(
         self,

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from vidprompt.generation._errors import GenerationError
+from vidprompt.errors import GenerationError
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

@@ -1,4 +1,4 @@
-"""Users' Gemini API keys at rest, in either of the two forms a profile may hold.
+"""Users' Gemini API keys at rest, in either of the two forms a profile may hold, and saving one.
 
 - vidprompt's own, ``v1.<base64url(nonce ‖ ciphertext ‖ tag)>``: AES-256-GCM with the server
   key ``VIDPROMPT_ENCRYPTION_KEY`` (32 random bytes, base64url, see :func:`new_server_key`);
@@ -22,13 +22,16 @@ from typing import TYPE_CHECKING, Literal
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from vidprompt.errors import ConfigError
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.database import Scope
+from vidprompt.errors import AuthError, ConfigError, ErrorCode, GenerationError, InvalidInput
+from vidprompt.generation._queue import queries
 
 if TYPE_CHECKING:
     import uuid
 
     from vidprompt.config import Settings
+    from vidprompt.database import Database
+
 
 KeyFormat = Literal["vidprompt", "app"]
 
@@ -165,3 +168,26 @@ def _app_aead(app_secret: str | None) -> AESGCM:
 
 def _unreadable(message: str) -> GenerationError:
     return GenerationError(ErrorCode.UNREADABLE_API_KEY, message)
+
+
+_MAX_KEY_CHARS = 200
+
+
+async def save_api_key(
+    db: Database, scope: Scope, api_key: str | None, *, settings: Settings
+) -> None:
+    """Store the signed-in user's Gemini key (``None`` forgets it); the key is sealed first.
+
+    Users cannot write the column themselves (the migration grants them name and avatar
+    only), so this is the way in; it writes as ``service_role`` for ``scope``'s user.
+    """
+    if scope.role != "authenticated" or scope.user_id is None:
+        raise AuthError("Only a signed-in user can save an API key.", code="PGRST302")
+    sealed = None
+    if api_key is not None:
+        key = api_key.strip()
+        if not key or len(key) > _MAX_KEY_CHARS or not key.isprintable():
+            raise InvalidInput("That does not look like a Gemini API key.", field="gemini_api_key")
+        sealed = KeyCipher.from_settings(settings).encrypt(key, scope.user_id)
+    async with db.transaction(Scope.service()) as tx:
+        await tx.queue(queries()["save_api_key"], {"user_id": scope.user_id, "sealed": sealed})

@@ -8,11 +8,11 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from vidprompt.database import STATE_DIR
-from vidprompt.generation._access import OwnersObjects
 from vidprompt.generation._choice import ProviderChoice
-from vidprompt.generation._http_sources import HttpSource, SupabaseStorage
-from vidprompt.generation._sources import STORAGE_DIR, FirstFound, ImageSource, LocalStorage
 from vidprompt.generation._worker import JobEvent, Worker, WorkerOptions
+from vidprompt.storage._access import OwnersObjects
+from vidprompt.storage._http import HttpSource, SupabaseStorage
+from vidprompt.storage._sources import STORAGE_DIR, FirstFound, ImageSource, LocalStorage
 
 if TYPE_CHECKING:
     from collections.abc import Callable

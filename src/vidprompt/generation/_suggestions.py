@@ -9,27 +9,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from google.genai import errors, types
 
-from vidprompt.database import Scope
+from vidprompt.database import Scope, named_queries
+from vidprompt.errors import GenerationError, SuggestionsReason, SuggestionsUnavailable
 from vidprompt.generation._choice import ProviderChoice
-from vidprompt.generation._errors import GenerationError
 from vidprompt.generation._gemini import GeminiProvider, transport_failures
-from vidprompt.generation._queries import queries
-from vidprompt.generation._sources import ImageRef
 from vidprompt.prompts import ACTION_SUGGESTIONS
+from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
     import uuid
 
     from vidprompt.config import Settings
-    from vidprompt.generation._provider import ImageData
-    from vidprompt.generation._sources import ImageSource
     from vidprompt.prompts import Store
+    from vidprompt.storage import ImageData
+    from vidprompt.storage._sources import ImageSource
 
-UnavailableReason = Literal["offline", "image_unavailable", "model_error", "invalid_output"]
 
 # What a model call may fail with: the API's refusal, or the network.
 _FAILURES: tuple[type[Exception], ...] = (errors.APIError, *transport_failures())
@@ -64,21 +62,12 @@ class ActionSuggestions:
 
     fixed: tuple[str, ...]
     ai: tuple[str, ...] = ()
-    ai_unavailable_reason: UnavailableReason | None = None
+    ai_unavailable_reason: SuggestionsReason | None = None
     model_name: str | None = None
     cached: bool = False
 
 
-def _queries() -> dict[str, bytes]:
-    return queries("suggestions.sql")
-
-
-class Unavailable(Exception):
-    """Why there are no AI suggestions this time."""
-
-    def __init__(self, reason: UnavailableReason) -> None:
-        super().__init__(reason)
-        self.reason = reason
+_queries = named_queries("vidprompt.generation", "suggestions.sql")
 
 
 class ActionSuggester:
@@ -106,7 +95,7 @@ class ActionSuggester:
                 ImageRef(image.url, image.storage_path, owner=image.user_id)
             )
             suggested = await ask_gemini(provider, content)
-        except Unavailable as exc:
+        except SuggestionsUnavailable as exc:
             return ActionSuggestions(ACTION_SUGGESTIONS, ai_unavailable_reason=exc.reason)
         params = {
             "image_id": image.id,
@@ -122,9 +111,9 @@ class ActionSuggester:
         try:
             provider = await self._choice.for_user(user_id, stored_key)
         except GenerationError as exc:  # the user's key cannot be used
-            raise Unavailable("model_error") from exc
+            raise SuggestionsUnavailable("model_error") from exc
         if not isinstance(provider, GeminiProvider):
-            raise Unavailable("offline")  # the template writes prompts; it sees no image
+            raise SuggestionsUnavailable("offline")  # the template writes prompts; it sees no image
         return provider
 
     async def _image(self, image: ImageRef) -> ImageData:
@@ -132,7 +121,7 @@ class ActionSuggester:
         try:
             return await self._images.fetch(image)
         except GenerationError as exc:
-            raise Unavailable("image_unavailable") from exc
+            raise SuggestionsUnavailable("image_unavailable") from exc
 
     async def aclose(self) -> None:
         await self._choice.aclose()
@@ -141,23 +130,17 @@ class ActionSuggester:
 async def ask_gemini(provider: GeminiProvider, image: ImageData) -> tuple[str, ...]:
     """Gemini's suggestions for the image, by structured output (a JSON object)."""
     try:
-        response = await provider.client.aio.models.generate_content(
-            model=provider.model_name,
-            contents=types.Content(
-                role="user",
-                parts=[
-                    types.Part.from_bytes(data=image.content, mime_type=image.mime_type),
-                    types.Part.from_text(text="Welche Handlungen passen zu diesem Bild?"),
-                ],
-            ),
-            config=types.GenerateContentConfig(
+        response = await provider.ask(
+            image,
+            "Welche Handlungen passen zu diesem Bild?",
+            types.GenerateContentConfig(
                 system_instruction=SUGGESTION_INSTRUCTION,
                 response_mime_type="application/json",
                 response_schema=RESPONSE_SCHEMA,
             ),
         )
     except _FAILURES as exc:
-        raise Unavailable("model_error") from exc
+        raise SuggestionsUnavailable("model_error") from exc
     return cleaned(response.text if response.candidates else None)
 
 
@@ -166,9 +149,9 @@ def cleaned(answer: str | None) -> tuple[str, ...]:
     try:
         found = json.loads(answer or "")["suggestions"]
     except (ValueError, TypeError, KeyError) as exc:
-        raise Unavailable("invalid_output") from exc
+        raise SuggestionsUnavailable("invalid_output") from exc
     if not isinstance(found, list):
-        raise Unavailable("invalid_output")
+        raise SuggestionsUnavailable("invalid_output")
     seen = {fixed.casefold() for fixed in ACTION_SUGGESTIONS}
     kept: list[str] = []
     for item in found:
@@ -177,5 +160,5 @@ def cleaned(answer: str | None) -> tuple[str, ...]:
             seen.add(text.casefold())
             kept.append(text)
     if not kept:
-        raise Unavailable("invalid_output")
+        raise SuggestionsUnavailable("invalid_output")
     return tuple(kept[:MAX_AI_SUGGESTIONS])

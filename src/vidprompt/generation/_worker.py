@@ -27,14 +27,10 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import psycopg
-from psycopg_pool import PoolTimeout
-
-from vidprompt.database import Database
-from vidprompt.errors import DatabaseError
-from vidprompt.generation._errors import ErrorCode, GenerationError
+from vidprompt.database import Database, notifications, reach, reason
+from vidprompt.errors import DatabaseError, DatabaseUnavailable, ErrorCode, GenerationError
 from vidprompt.generation._logs import redact_http_logs
-from vidprompt.generation._outage import Outage, brief
+from vidprompt.generation._outage import Outage
 from vidprompt.generation._queue import CHANNEL, JobQueue
 from vidprompt.generation._retry import RetryPolicy, call_with_retries
 from vidprompt.generation._shares import SlotShares
@@ -47,12 +43,11 @@ if TYPE_CHECKING:
     from vidprompt.generation._choice import ProviderChoice
     from vidprompt.generation._provider import GeneratedPrompt
     from vidprompt.generation._queue import ClaimedJob
-    from vidprompt.generation._sources import ImageSource
+    from vidprompt.storage._sources import ImageSource
 
 log = logging.getLogger("vidprompt.worker")
 T = TypeVar("T")
 
-_DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 _CONNECT_TIMEOUT_S = 10
 
 
@@ -140,10 +135,8 @@ class Worker:
         """Connect once before any work: wait out an outage, give up on what will not mend."""
         while not self._stopping.is_set():
             try:
-                conn = await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S
-                )
-            except psycopg.Error as exc:
+                await reach(self._url, connect_timeout=_CONNECT_TIMEOUT_S)
+            except DatabaseError as exc:
                 try:
                     pause = self._outage.failed(exc)
                 except DatabaseError as fatal:
@@ -151,7 +144,6 @@ class Worker:
                     return
                 await self._sleep(pause)
                 continue
-            await conn.close()
             self._outage.recovered()
             return
 
@@ -226,7 +218,7 @@ class Worker:
         while not self._stopping.is_set() or job is not None:
             try:
                 job = await self._turn(job)
-            except _DB_ERRORS as exc:
+            except DatabaseUnavailable as exc:
                 await self._sleep(self._database_down(exc))
             except Exception:  # a bug must not silently cost the worker a slot
                 log.exception("worker %s: unexpected error; the slot carries on", self.id)
@@ -377,9 +369,9 @@ class Worker:
         while True:
             try:
                 return await operation(job)
-            except _DB_ERRORS as exc:
+            except DatabaseUnavailable as exc:
                 if time.monotonic() > deadline:
-                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, brief(exc))
+                    log.warning("worker %s: gave up on job %d (%s)", self.id, job.id, reason(exc))
                     return None
                 await asyncio.sleep(self.options.db_retry_s)
 
@@ -408,21 +400,17 @@ class Worker:
     async def _listen(self) -> None:
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True, prepare_threshold=None
-                ) as conn:
-                    await conn.execute(f"listen {CHANNEL}")
-                    self._wake.set()  # notifications may have been missed while away
-                    async for _ in conn.notifies():
-                        self._wake.set()
-            except psycopg.Error as exc:
-                log.debug("worker %s: LISTEN connection lost (%s)", self.id, brief(exc))
+                # The first wake-up: notifications may have been missed while away.
+                async for _ in notifications(self._url, CHANNEL):
+                    self._wake.set()
+            except DatabaseError as exc:
+                log.debug("worker %s: LISTEN connection lost (%s)", self.id, reason(exc))
             await asyncio.sleep(self.options.db_retry_s)
 
     async def _reap(self) -> None:
         while True:
             await asyncio.sleep(self.options.poll_s)
-            with contextlib.suppress(*_DB_ERRORS):
+            with contextlib.suppress(DatabaseUnavailable):
                 failed = await self._queue.fail_exhausted()
                 if failed:
                     log.warning("worker %s: %d job(s) failed after lost workers", self.id, failed)
@@ -430,7 +418,7 @@ class Worker:
 
     async def _requeue_expired(self) -> None:
         """Jobs whose worker's lease ran out go back to their original place in the queue."""
-        with contextlib.suppress(*_DB_ERRORS):
+        with contextlib.suppress(DatabaseUnavailable):
             requeued = await self._queue.requeue_expired()
             if requeued:
                 log.info("worker %s: %d job(s) of lost workers queued again", self.id, requeued)

@@ -1,5 +1,5 @@
 -- The generation queue's queries, run as service_role. Loaded once by
--- vidprompt.generation._queries; each block is called by name with %(name)s parameters.
+-- vidprompt.generation._queue; each block is called by name with %(name)s parameters.
 -- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
 -- claimed by another can no longer change the job or its variant.
 
@@ -137,62 +137,6 @@ set status = 'failed', error_code = %(code)s, error_message = %(message)s
 from job
 where v.id = job.variant_id and v.status = 'pending'
 returning v.id;
-
--- name: ensure_bucket
-insert into storage.buckets (id, name) values (%(bucket)s, %(bucket)s)
-on conflict (id) do nothing;
-
--- name: put_object
--- The storage.objects row of a file in local storage, as Supabase Storage records one.
-insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
-values (
-  %(bucket)s, %(name)s, %(owner)s, %(owner)s::text,
-  jsonb_build_object('mimetype', %(mime_type)s::text, 'size', %(size)s::bigint)
-)
-on conflict (bucket_id, name)
-do update set owner = excluded.owner, owner_id = excluded.owner_id,
-  metadata = excluded.metadata, updated_at = now();
-
--- name: owner_object
--- Run in the image owner's scope (role authenticated, the owner's claims): the project's
--- storage policies decide whether the owner may read the object the image names.
-select id from storage.objects where bucket_id = %(bucket)s and name = %(name)s;
-
--- name: remove_object
-delete from storage.objects where bucket_id = %(bucket)s and name = %(name)s returning id;
-
--- name: collection_named
--- The owner's collection of that name, created if missing. Run in the owner's scope: the
--- collections policies decide.
-with found as (
-  select id from public.collections where user_id = %(user_id)s and name = %(name)s limit 1
-), made as (
-  insert into public.collections (user_id, name)
-  select %(user_id)s, %(name)s where not exists (select from found)
-  returning id
-)
-select id from found union all select id from made;
-
--- name: image_traces
--- What is left of an image: its row, its variants, their jobs, its storage object.
-select
-  (select count(*) from public.images where id = %(image_id)s) as images,
-  (select count(*) from public.video_prompts where image_id = %(image_id)s) as variants,
-  (select count(*) from public.generation_jobs where variant_id = any(%(variant_ids)s::uuid[]))
-    as jobs,
-  (select count(*) from storage.objects where bucket_id = %(bucket)s and name = %(name)s)
-    as storage_objects;
-
--- name: demo_user
--- The demo's user, the same on every run (auth.users is written as the superuser the
--- local database is reached as; no API role may write it).
-insert into auth.users (id, email, aud, role, created_at, raw_app_meta_data)
-values (%(id)s, %(email)s, 'authenticated', 'authenticated', now(), '{"provider": "demo"}')
-on conflict (id) do nothing;
-
--- name: demo_leftovers
--- Images an interrupted earlier demo left behind, with their storage paths.
-select id, storage_path from public.images where user_id = %(user_id)s;
 
 -- name: save_api_key
 -- A user's Gemini key, already encrypted (or null to forget it); creates the profile if the

@@ -1,4 +1,4 @@
--- The action suggestions' queries. Loaded once by vidprompt.generation._queries; each block
+-- The action suggestions' queries. Loaded once by vidprompt.generation._suggestions; each block
 -- is called by name with %(name)s parameters.
 
 -- name: cached_suggestions

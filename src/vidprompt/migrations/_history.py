@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import psycopg
-    from psycopg.rows import TupleRow
-
+    from vidprompt.database import Connection
     from vidprompt.migrations._files import LocalMigration
 
 HISTORY = "supabase_migrations.schema_migrations"
@@ -48,7 +46,7 @@ class AppliedMigration:
     fingerprint: str | None = None
 
 
-def ensure_history(conn: psycopg.Connection[TupleRow], *, lock: int) -> None:
+def ensure_history(conn: Connection, *, lock: int) -> None:
     """Create the tables if missing; ``lock`` serializes concurrent creators (a race on
     ``create table if not exists`` otherwise fails with a unique violation).
 
@@ -65,7 +63,7 @@ def ensure_history(conn: psycopg.Connection[TupleRow], *, lock: int) -> None:
             conn.execute(statement)
 
 
-def read_history(conn: psycopg.Connection[TupleRow]) -> list[AppliedMigration]:
+def read_history(conn: Connection) -> list[AppliedMigration]:
     """The applied migrations by version, with statements; none when there is no table."""
     if not _exists(conn, HISTORY):
         return []
@@ -73,9 +71,7 @@ def read_history(conn: psycopg.Connection[TupleRow]) -> list[AppliedMigration]:
     return [AppliedMigration(str(v), n, list(s) if s is not None else None) for v, n, s in rows]
 
 
-def read_history_for(
-    conn: psycopg.Connection[TupleRow], local: list[LocalMigration]
-) -> list[AppliedMigration]:
+def read_history_for(conn: Connection, local: list[LocalMigration]) -> list[AppliedMigration]:
     """The applied migrations, reading statements only for local files whose fingerprint
     does not match: the cost of a no-op push does not grow with the history's size."""
     if not _exists(conn, HISTORY):
@@ -104,20 +100,20 @@ def read_history_for(
     ]
 
 
-def remember(conn: psycopg.Connection[TupleRow], fingerprints: dict[str, str]) -> None:
+def remember(conn: Connection, fingerprints: dict[str, str]) -> None:
     """Store the fingerprints of files found equal to their history rows."""
     if fingerprints:
         conn.execute(_REMEMBER.encode(), [list(fingerprints), list(fingerprints.values())])
 
 
-def is_recorded(conn: psycopg.Connection[TupleRow], version: str) -> bool:
+def is_recorded(conn: Connection, version: str) -> bool:
     row = conn.execute(
         f"select exists (select from {HISTORY} where version = %s)".encode(), [version]
     ).fetchone()
     return bool(row and row[0])
 
 
-def record(conn: psycopg.Connection[TupleRow], migration: LocalMigration) -> None:
+def record(conn: Connection, migration: LocalMigration) -> None:
     conn.execute(
         f"insert into {HISTORY} (version, name, statements) values (%s, %s, %s)".encode(),
         [migration.version, migration.name, migration.statements],
@@ -135,7 +131,7 @@ set fingerprint = excluded.fingerprint, history_row = excluded.history_row
 """
 
 
-def _statements_of(conn: psycopg.Connection[TupleRow], versions: list[str]) -> dict[str, list[str]]:
+def _statements_of(conn: Connection, versions: list[str]) -> dict[str, list[str]]:
     if not versions:
         return {}
     rows = conn.execute(
@@ -144,6 +140,6 @@ def _statements_of(conn: psycopg.Connection[TupleRow], versions: list[str]) -> d
     return {str(version): list(statements) for version, statements in rows}
 
 
-def _exists(conn: psycopg.Connection[TupleRow], table: str) -> bool:
+def _exists(conn: Connection, table: str) -> bool:
     row = conn.execute("select to_regclass(%s) is not null", [table]).fetchone()
     return bool(row and row[0])

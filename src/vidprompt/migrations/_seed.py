@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-import psycopg
-
+from vidprompt.database import DriverError
 from vidprompt.migrations._files import SEED_FILE, read_sql
 from vidprompt.migrations._push import describe_failure
 from vidprompt.migrations._split import split_statements
@@ -14,7 +13,7 @@ from vidprompt.migrations._split import split_statements
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from psycopg.rows import TupleRow
+    from vidprompt.database import Connection
 
 _CREATE = (
     b"create schema if not exists supabase_migrations",
@@ -23,7 +22,7 @@ _CREATE = (
 )
 
 
-def apply_seed(conn: psycopg.Connection[TupleRow], workdir: Path) -> bool:
+def apply_seed(conn: Connection, workdir: Path) -> bool:
     """Run the seed file, if there is one, in one transaction; True if it ran."""
     path = workdir / SEED_FILE
     if not path.is_file():
@@ -36,7 +35,7 @@ def apply_seed(conn: psycopg.Connection[TupleRow], workdir: Path) -> bool:
         for number, statement in enumerate(statements, start=1):
             try:
                 conn.execute(statement.encode())
-            except psycopg.Error as exc:
+            except DriverError as exc:
                 raise describe_failure(str(SEED_FILE), statements, number, exc) from exc
         conn.execute(
             "insert into supabase_migrations.seed_files (path, hash) values (%s, %s)"

@@ -21,40 +21,34 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
   ``delete_image`` (its variants go with it);
 - variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
   each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
-  keyset pages, :class:`VariantPage`), ``get_variant``, ``list_recent``
-  (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
-  ``mark_primary`` (exactly one per image), ``delete_variant``;
+  keyset pages, :class:`VariantPage`), ``get_variant``, ``update_variant``
+  (a :class:`VariantEdit`), ``mark_primary`` (exactly one per image), ``delete_variant``;
 - idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
-  ``finish_request``, ``release_request``;
-- lifecycle: ``submit`` (draft→pending), ``complete`` (pending→completed with the text),
-  ``fail`` (pending→failed with a code), ``regenerate`` (a new pending variant).
+  ``finish_request``, ``release_request``.
 
-  These are the primitives, for code that runs its own generation. They queue no job:
-  vidprompt's worker only takes variants requested through
-  :func:`vidprompt.generation.enqueue_generation`, which writes the pending variant and its
-  job in one transaction under the per-user cap (the HTTP API uses it).
+A variant's status moves ``draft``, or ``pending -> completed | failed``: a ``pending`` variant
+is made only by :func:`vidprompt.generation.enqueue_generation` (with its job, in one
+transaction under the per-user cap; the HTTP API uses it), and only the generation worker
+completes or fails it. Generating again makes a new variant and keeps the old.
 
 Rows are the generated models of :mod:`vidprompt.db_types` (``ImagesRow``,
 ``VideoPromptsRow``). Errors are the family of :mod:`vidprompt.errors`: ``NotFound`` (also for
 another user's row), ``InvalidInput`` (``.field`` names the input), ``Conflict``,
-``InvalidTransition``, ``PermissionDenied``, ``DatabaseUnavailable`` (``DatabaseBusy``: no free
-connection), ``StatementTimeout``;
-never a psycopg error; ``translate`` is that one translation, for code (the worker) that runs
-its own queries through the store's ``Database``. :mod:`vidprompt.prompts.vocabulary` is the
-one vocabulary: camera styles, film effects, their German labels, and the input rules;
+``PermissionDenied``, ``DatabaseUnavailable`` (``DatabaseBusy``: no free connection),
+``StatementTimeout``; never a psycopg error. :mod:`vidprompt.prompts.vocabulary` is the one
+vocabulary: camera styles, film effects, their German labels, and the input rules;
 ``word_count`` and ``length_feedback`` are the one definition of a prompt's length rating.
 """
 
 from __future__ import annotations
 
 from vidprompt.database import Scope
-from vidprompt.prompts._errors import (
+from vidprompt.errors import (
     DatabaseBusy,
     IdempotencyKeyReused,
     PermissionDenied,
     RequestInProgress,
     StatementTimeout,
-    translate,
 )
 from vidprompt.prompts._length import (
     LONG_WORDS_MAX,
@@ -63,7 +57,6 @@ from vidprompt.prompts._length import (
     length_feedback,
     word_count,
 )
-from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
 from vidprompt.prompts._models import (
     DEFAULT_VARIANT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -100,10 +93,8 @@ __all__ = [
     "MAX_PROMPT_CHARS",
     "MAX_VARIANT_PAGE_SIZE",
     "OPTIMAL_WORDS",
-    "TRANSITIONS",
     "DatabaseBusy",
     "FilmEffect",
-    "GenerationInputs",
     "IdempotencyKeyReused",
     "LengthFeedback",
     "Page",
@@ -118,7 +109,6 @@ __all__ = [
     "VariantEdit",
     "VariantPage",
     "length_feedback",
-    "translate",
     "vocabulary",
     "word_count",
 ]

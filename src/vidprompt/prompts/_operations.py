@@ -1,19 +1,15 @@
-"""What every group of store operations shares: scoped transactions, errors translated."""
+"""What every group of store operations shares: scoped transactions on the store's database."""
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from vidprompt.errors import InvalidInput
-from vidprompt.prompts._errors import translate
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import AsyncIterator
+    from contextlib import AbstractAsyncContextManager
 
     from vidprompt.database import Database, Scope, Transaction
 
@@ -25,14 +21,9 @@ class Operations:
     def _db(self) -> Database:
         raise NotImplementedError
 
-    @asynccontextmanager
-    async def _transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
-        """A transaction as ``scope``: the only place driver errors are caught."""
-        try:
-            async with self._db.transaction(scope) as tx:
-                yield tx
-        except psycopg.Error as exc:
-            raise translate(exc) from exc
+    def _transaction(self, scope: Scope) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction as ``scope`` (the database translates driver errors)."""
+        return self._db.transaction(scope)
 
     async def _status(self, scope: Scope, variant_id: uuid.UUID) -> str | None:
         """A variant's status as the scope sees it (None: not there for this scope).

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vidprompt.errors import AuthError
-from vidprompt.prompts._errors import IdempotencyKeyReused, RequestInProgress
+from vidprompt.errors import AuthError, IdempotencyKeyReused, RequestInProgress
 from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
 

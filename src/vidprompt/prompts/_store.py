@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from vidprompt.config import load_settings
 from vidprompt.database import Database, resolve_target
 from vidprompt.prompts._images import ImageOperations
-from vidprompt.prompts._lifecycle import LifecycleOperations
 from vidprompt.prompts._requests import RequestOperations
 from vidprompt.prompts._variants import VariantOperations
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from vidprompt.config import Settings
 
 
-class Store(ImageOperations, VariantOperations, LifecycleOperations, RequestOperations):
+class Store(ImageOperations, VariantOperations, RequestOperations):
     """Images and their video prompt variants, with Postgres deciding who sees what.
 
     Every operation takes a :class:`~vidprompt.database.Scope` first and runs as one
@@ -76,4 +75,4 @@ class Store(ImageOperations, VariantOperations, LifecycleOperations, RequestOper
 
 def _default_url(settings: Settings) -> str:
     """``DATABASE_URL`` if set, else the current folder's local database, started."""
-    return settings.database_url or resolve_target(None, Path.cwd()).url
+    return settings.database_url or resolve_target(None, Path.cwd(), settings).url

@@ -8,10 +8,8 @@ from vidprompt.db_types import VideoPromptsRow, VideoPromptsUpdate
 from vidprompt.errors import Conflict, InvalidInput, NotFound
 from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
-    DEFAULT_PAGE_SIZE,
     DEFAULT_VARIANT_PAGE_SIZE,
     MAX_VARIANT_PAGE_SIZE,
-    Page,
     Variant,
     VariantEdit,
     VariantPage,
@@ -19,7 +17,7 @@ from vidprompt.prompts._models import (
     encode_cursor,
     page_size,
 )
-from vidprompt.prompts._operations import Operations, owner_of
+from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
@@ -121,30 +119,6 @@ class VariantOperations(Operations):
         if (row := found.one()) is None:
             raise NotFound(VARIANT_NOT_FOUND)
         return Variant.model_validate(row)
-
-    async def list_recent(
-        self,
-        scope: Scope,
-        *,
-        owner: uuid.UUID | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[VideoPromptsRow]:
-        """A user's prompts across images, newest first, in keyset pages."""
-        params: dict[str, Any] = {"user_id": owner_of(scope, owner), "limit": page_size(limit)}
-        name = "list_recent"
-        if after is not None:
-            created_at, seq = decode_cursor(after)
-            if not isinstance(seq, int):
-                raise InvalidInput("The page cursor is not valid.", field="after")
-            params |= {"created_at": created_at, "seq": seq}
-            name = "list_recent_after"
-        async with self._transaction(scope) as tx:
-            listed = await tx.queue(queries()[name], params)
-        items = [VideoPromptsRow.model_validate(row) for row in listed.all()]
-        last = items[-1] if len(items) == params["limit"] else None
-        cursor = encode_cursor(last.created_at, last.seq) if last else None
-        return Page[VideoPromptsRow](items=items, next_cursor=cursor)
 
     async def update_variant(
         self, scope: Scope, variant_id: uuid.UUID, edit: VariantEdit

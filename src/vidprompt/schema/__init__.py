@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from vidprompt.errors import StaleTypes, TypegenError
 from vidprompt.schema._catalog import DEFAULT_SCHEMAS, read_catalog
 from vidprompt.schema._checks import Narrowing, narrowings
-from vidprompt.schema._errors import StaleTypes, TypegenError
 from vidprompt.schema._lint import Finding, at_or_above
 from vidprompt.schema._lint import lint as lint_catalog
 from vidprompt.schema._model import (

@@ -11,15 +11,14 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-
+from vidprompt.database import AnyConnection, DriverError
 from vidprompt.schema._model import Check
 
 if TYPE_CHECKING:
     from vidprompt.schema._model import Relation
 
 
-def behaviour_checks(conn: psycopg.Connection[Any], table: Relation) -> list[Check]:
+def behaviour_checks(conn: AnyConnection, table: Relation) -> list[Check]:
     """Cascade, isolation and ordering, on rows that never outlive the transaction."""
     checks: list[Check] = []
     try:
@@ -28,7 +27,7 @@ def behaviour_checks(conn: psycopg.Connection[Any], table: Relation) -> list[Che
             checks.append(rows.cascade())
             checks.append(rows.variants_in_order())
             checks.extend(rows.isolation())
-    except psycopg.Error as exc:
+    except DriverError as exc:
         checks.append(
             Check(
                 "behaviour",
@@ -44,7 +43,7 @@ def behaviour_checks(conn: psycopg.Connection[Any], table: Relation) -> list[Che
 class _Rows:
     """Test users, images and prompts inside the verify transaction."""
 
-    def __init__(self, conn: psycopg.Connection[Any], table: Relation) -> None:
+    def __init__(self, conn: AnyConnection, table: Relation) -> None:
         self.conn = conn
         self.seq = table.column("seq")
         self.alice = self._user()
@@ -125,61 +124,39 @@ class _Rows:
         )
 
     def isolation(self) -> list[Check]:
+        """What the owner, another user and anon may do with one of the owner's prompts."""
         alice_image = self.image(self.alice)
         prompt = self.prompt(self.alice, alice_image)
-        checks = []
-        seen = self._as(
-            "authenticated",
-            self.alice,
-            "select count(*) from public.video_prompts where id = %s",
-            prompt,
-        )
-        checks.append(Check("behaviour", "owner sees own prompt", seen == 1, "1 row", _rows(seen)))
-        seen = self._as(
-            "authenticated",
-            self.bob,
-            "select count(*) from public.video_prompts where id = %s",
-            prompt,
-        )
-        checks.append(
-            Check("behaviour", "other user cannot see it", seen == 0, "0 rows", _rows(seen))
-        )
-        changed = self._as(
-            "authenticated",
-            self.bob,
+        count = "select count(*) from public.video_prompts where id = %s"
+        update = (
             "with c as (update public.video_prompts set prompt_text = 'x' where id = %s"
-            " returning 1) select count(*) from c",
-            prompt,
+            " returning 1) select count(*) from c"
         )
-        checks.append(
-            Check(
-                "behaviour", "other user cannot update it", changed == 0, "0 rows", _rows(changed)
-            )
-        )
-        deleted = self._as(
-            "authenticated",
-            self.bob,
+        delete = (
             "with c as (delete from public.video_prompts where id = %s returning 1)"
-            " select count(*) from c",
-            prompt,
+            " select count(*) from c"
         )
-        checks.append(
-            Check(
-                "behaviour", "other user cannot delete it", deleted == 0, "0 rows", _rows(deleted)
-            )
-        )
-        anon = self._as(
-            "anon", None, "select count(*) from public.video_prompts where id = %s", prompt
-        )
-        checks.append(
-            Check(
-                "behaviour",
-                "anon sees nothing",
-                anon in (0, None),
-                "0 rows or no access",
-                _rows(anon),
-            )
-        )
+        # name, role, as whom, query, rows expected (None: refused is fine too)
+        probes: list[tuple[str, str, uuid.UUID | None, str, int | None]] = [
+            ("owner sees own prompt", "authenticated", self.alice, count, 1),
+            ("other user cannot see it", "authenticated", self.bob, count, 0),
+            ("other user cannot update it", "authenticated", self.bob, update, 0),
+            ("other user cannot delete it", "authenticated", self.bob, delete, 0),
+            ("anon sees nothing", "anon", None, count, None),
+        ]
+        checks = []
+        for name, role, sub, query, expected in probes:
+            seen = self._as(role, sub, query, prompt)
+            if expected is None:
+                checks.append(
+                    Check("behaviour", name, seen in (0, None), "0 rows or no access", _rows(seen))
+                )
+            else:
+                expect = _rows(expected)
+                checks.append(Check("behaviour", name, seen == expected, expect, _rows(seen)))
+        return [*checks, self._attach_to_anothers_image(alice_image)]
+
+    def _attach_to_anothers_image(self, alice_image: uuid.UUID) -> Check:
         columns, values, params = self._prompt_values(self.bob, alice_image, "x")
         stolen = self._as(
             "authenticated",
@@ -188,18 +165,14 @@ class _Rows:
             " select count(*) from c",
             *params,
         )
-        checks.append(
-            Check(
-                "security",
-                "other user cannot attach a prompt to your image",
-                stolen in (0, None),
-                "refused",
-                "refused"
-                if stolen in (0, None)
-                else "allowed: a prompt of one user on another user's image",
-            )
+        refused = stolen in (0, None)
+        return Check(
+            "security",
+            "other user cannot attach a prompt to your image",
+            refused,
+            "refused",
+            "refused" if refused else "allowed: a prompt of one user on another user's image",
         )
-        return checks
 
     def _as(self, role: str, sub: uuid.UUID | None, query: str, *params: Any) -> int | None:
         """Run ``query`` as an API role with the claims PostgREST sets; None if refused."""
@@ -213,7 +186,7 @@ class _Rows:
                 )
                 row = self.conn.execute(query, list(params)).fetchone()
                 return int(row[0]) if row else 0
-        except psycopg.Error:
+        except DriverError:
             return None
 
     def _count(self, query: str, *params: Any) -> int:
@@ -225,5 +198,5 @@ def _rows(count: int | None) -> str:
     return "refused" if count is None else f"{count} row{'s' if count != 1 else ''}"
 
 
-def _error(exc: psycopg.Error) -> str:
+def _error(exc: DriverError) -> str:
     return str(exc).strip().splitlines()[0]

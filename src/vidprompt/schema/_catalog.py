@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from psycopg.rows import dict_row
-
+from vidprompt.database import dict_rows, named_queries
 from vidprompt.schema._model import (
     Argument,
     Catalog,
@@ -22,23 +21,21 @@ from vidprompt.schema._model import (
     Trigger,
     TypeRef,
 )
-from vidprompt.schema._queries import catalog_queries
 from vidprompt.schema._ruletree import target_origins
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    import psycopg
+    from vidprompt.database import AnyConnection
 
 Row = dict[str, Any]
 T = TypeVar("T")
 
 DEFAULT_SCHEMAS = ("public",)
+catalog_queries = named_queries("vidprompt.sql", "catalog.sql")
 
 
-def read_catalog(
-    conn: psycopg.Connection[Any], schemas: Sequence[str] = DEFAULT_SCHEMAS
-) -> Catalog:
+def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) -> Catalog:
     """Describe ``schemas`` as they are now; never writes, so it is safe on production.
 
     All queries share one repeatable-read, read-only transaction, so they see one
@@ -58,9 +55,8 @@ def read_catalog(
     return _assemble(rows, types, origins)
 
 
-def _fetch(conn: psycopg.Connection[Any], query: bytes, params: dict[str, Any]) -> list[Row]:
-    with conn.cursor(row_factory=dict_row) as cursor:
-        return cursor.execute(query, params).fetchall()
+def _fetch(conn: AnyConnection, query: bytes, params: dict[str, Any]) -> list[Row]:
+    return dict_rows(conn, query, params)
 
 
 def _type_oids(rows: Mapping[str, list[Row]]) -> list[int]:
@@ -98,17 +94,12 @@ def _types(rows: list[Row]) -> dict[int, TypeRef]:
 
 
 def _origins(
-    conn: psycopg.Connection[Any], query: bytes, relations: list[Row]
+    conn: AnyConnection, query: bytes, relations: list[Row]
 ) -> dict[int, tuple[Origin, ...]]:
     """Per view oid, the columns its columns show, through views of views too."""
-    direct = {
-        row["oid"]: target_origins(row["rule_tree"]) for row in relations if row["rule_tree"]
-    }
+    direct = {row["oid"]: target_origins(row["rule_tree"]) for row in relations if row["rule_tree"]}
     oids = sorted({o.source_oid for found in direct.values() for o in found} | set(direct))
-    names = {
-        (r["relation_oid"], r["number"]): r
-        for r in _fetch(conn, query, {"oids": oids})
-    }
+    names = {(r["relation_oid"], r["number"]): r for r in _fetch(conn, query, {"oids": oids})}
     resolved: dict[int, tuple[Origin, ...]] = {}
     for view, found in direct.items():
         chain: list[Origin] = []
@@ -127,9 +118,7 @@ def _origins(
     return resolved
 
 
-def _next_step(
-    direct: dict[int, list[Any]], step: tuple[int, int]
-) -> tuple[int, int] | None:
+def _next_step(direct: dict[int, list[Any]], step: tuple[int, int]) -> tuple[int, int] | None:
     """Where a column of a view (of the chosen schemas) comes from, if it is a view's."""
     for origin in direct.get(step[0], []):
         if origin.column == step[1]:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from vidprompt.errors import TypegenError
 from vidprompt.schema._checks import Narrowing, narrowings
 from vidprompt.schema._collation import collation_key
-from vidprompt.schema._errors import TypegenError
 
 if TYPE_CHECKING:
     from vidprompt.schema._model import Catalog, Column, CompositeType, Relation, TypeRef

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    import psycopg
-
+    from vidprompt.database import AnyConnection
     from vidprompt.schema._model import Catalog, Relation
 
 TABLE = ("public", "video_prompts")
@@ -50,7 +49,7 @@ OWNER_CHECK = "( SELECT auth.uid() AS uid) = user_id"
 UPDATED_AT_FUNCTIONS = ("update_updated_at_column", "vidprompt_update_updated_at_column")
 
 
-def verify(conn: psycopg.Connection[Any], workdir: Path) -> list[Check]:
+def verify(conn: AnyConnection, workdir: Path) -> list[Check]:
     """Every check, in the plan's order. Never changes the database."""
     catalog = read_catalog(conn)
     table = catalog.relation(*TABLE)
@@ -89,6 +88,11 @@ def _describe(data_type: str, nullable: bool, default: str | None) -> str:
 
 
 def _constraints(table: Relation) -> Iterator[Check]:
+    yield from _column_limits(table)
+    yield from _references(table)
+
+
+def _column_limits(table: Relation) -> Iterator[Check]:
     limits = narrowings(table)
     text = limits.get("prompt_text")
     found_length = str(text.max_length) if text and text.max_length else "no limit"
@@ -108,6 +112,9 @@ def _constraints(table: Relation) -> Iterator[Check]:
         ", ".join(STATUSES),
         found_values,
     )
+
+
+def _references(table: Relation) -> Iterator[Check]:
     image_keys = [
         k
         for k in table.foreign_keys
@@ -231,7 +238,7 @@ def _trigger(catalog: Catalog, table: Relation) -> Iterator[Check]:
     )
 
 
-def _history(conn: psycopg.Connection[Any], workdir: Path) -> Iterator[Check]:
+def _history(conn: AnyConnection, workdir: Path) -> Iterator[Check]:
     applied = read_history(conn)
     recorded = [m for m in applied if m.name == MIGRATION_NAME]
     yield Check(

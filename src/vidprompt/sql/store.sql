@@ -84,19 +84,6 @@ where v.id = %(id)s;
 -- name: variant_status
 select status from public.video_prompts where id = %(id)s;
 
--- name: list_recent
--- Newest first, keyset on (created_at desc, seq desc): video_prompts_user_id_idx.
-select * from public.video_prompts
-where user_id = %(user_id)s
-order by created_at desc, seq desc
-limit %(limit)s;
-
--- name: list_recent_after
-select * from public.video_prompts
-where user_id = %(user_id)s and (created_at, seq) < (%(created_at)s, %(seq)s)
-order by created_at desc, seq desc
-limit %(limit)s;
-
 -- name: update_variant
 -- Only the columns flagged set_* change. A variant being generated is not edited: the
 -- worker's result would be written over the edit, or be based on other inputs.
@@ -129,33 +116,6 @@ update public.video_prompts set is_primary = true where id = %(id)s returning *;
 
 -- name: delete_variant
 delete from public.video_prompts where id = %(id)s returning id;
-
--- name: transition
--- The status moves only from a state the lifecycle allows (%(allowed_from)s); the error
--- columns are set on failure and cleared otherwise.
-update public.video_prompts set
-  status = %(status)s,
-  prompt_text = coalesce(%(prompt_text)s::text, prompt_text),
-  model_name = coalesce(%(model_name)s::text, model_name),
-  error_code = %(error_code)s::text,
-  error_message = %(error_message)s::text
-where id = %(id)s and status = any(%(allowed_from)s::text[])
-returning *;
-
--- name: regenerate
--- A new pending variant with the old one's inputs unless overridden; the old one stays.
-insert into public.video_prompts
-  (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
-   status)
-select image_id, user_id, '',
-  case when %(set_user_instruction)s then %(user_instruction)s::text else user_instruction end,
-  coalesce(%(model_name)s::text, model_name),
-  coalesce(%(camera_style)s::text, camera_style),
-  coalesce(%(film_effects)s::text[], film_effects),
-  'pending'
-from public.video_prompts
-where id = %(id)s
-returning *;
 
 -- name: forget_requests
 -- Before a user's keyed request: their keys older than 24 hours are forgotten, and so is a

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from vidprompt.generation import BUCKET, local_storage
-from vidprompt.generation._queries import queries
+from vidprompt.storage._objects import queries
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,10 +9,14 @@ import pytest
 from pydantic import ValidationError
 
 from vidprompt.api._schemas import ImageCreate
-from vidprompt.generation import InvalidObjectName, check_bucket, check_object_name
-from vidprompt.generation._addresses import is_public_address
+from vidprompt.errors import InvalidObjectName
 from vidprompt.generation._logs import RedactUrls, redact
-from vidprompt.generation._paths import object_url_path
+from vidprompt.storage import (
+    check_bucket,
+    check_object_name,
+    is_public_address,
+    object_url_path,
+)
 
 USER = "6f1c2b9e-0000-4000-8000-000000000001"
 

@@ -252,9 +252,9 @@ def test_a_worker_that_lost_its_lease_cannot_store_its_result(schema_url: str) -
             assert second is not None
             assert second.id == first.id
             prompt = await CountingProvider().generate(second.request)
-            late = await slow.complete(first, GeneratedPrompt("too late", "stand-in-1"))
+            late, _ = await slow.finish(first, prompt=GeneratedPrompt("too late", "stand-in-1"))
             released = await slow.release(first)
-            done = await fast.complete(second, prompt)
+            done, _ = await fast.finish(second, prompt=prompt)
             return late, released, done, second.attempt
         finally:
             await db.close()

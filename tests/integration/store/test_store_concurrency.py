@@ -9,7 +9,6 @@ import pytest
 
 from tests.integration.store._world import World, create_variant_row
 from vidprompt.config import Settings
-from vidprompt.errors import InvalidTransition
 from vidprompt.prompts import Store
 
 if TYPE_CHECKING:
@@ -90,30 +89,3 @@ async def test_concurrent_creation_keeps_one_total_order(wide_store: Store, worl
     for variant in first[:: CALLS // 2]:
         alone = await wide_store.get_variant(me, variant.id)
         assert (alone.position, alone.total) == (variant.position, total)
-
-
-async def test_concurrent_complete_and_fail_let_exactly_one_win(
-    wide_store: Store, world: World, admin: Conn
-) -> None:
-    me = world.scope("owner")
-    outcomes: list[str] = []
-
-    async def finish(succeed: bool) -> None:
-        try:
-            if succeed:
-                await wide_store.complete(me, world.pending, prompt_text="Done.")
-            else:
-                await wide_store.fail(me, world.pending, error_code="timeout")
-            outcomes.append("completed" if succeed else "failed")
-        except InvalidTransition:
-            outcomes.append("refused")
-
-    async with anyio.create_task_group() as group:
-        for number in range(CALLS):
-            group.start_soon(finish, number % 2 == 0)
-    assert outcomes.count("refused") == CALLS - 1
-    winner = next(outcome for outcome in outcomes if outcome != "refused")
-    row = admin.execute(
-        "select status from public.video_prompts where id = %s", [world.pending]
-    ).fetchone()
-    assert row == (winner,)

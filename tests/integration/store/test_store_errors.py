@@ -9,6 +9,7 @@ import pytest
 from psycopg import errors as pg
 from psycopg_pool import PoolTimeout
 
+from vidprompt.database import translate
 from vidprompt.errors import (
     Conflict,
     DatabaseError,
@@ -18,7 +19,6 @@ from vidprompt.errors import (
     VidpromptError,
 )
 from vidprompt.prompts import DatabaseBusy, PermissionDenied, StatementTimeout
-from vidprompt.prompts._errors import translate
 
 if TYPE_CHECKING:
     from tests._support import Conn

@@ -197,10 +197,10 @@ LONE = {"a": ["\udfff"]}
         ),
         ("metadata", lambda s, me: s.create_image(me, url="u", storage_path="p", metadata=LONE)),
         ("limit", lambda s, me: s.list_images(me, limit=0)),
-        ("limit", lambda s, me: s.list_recent(me, limit=101)),
+        ("limit", lambda s, me: s.list_images(me, limit=101)),
         ("after", lambda s, me: s.list_images(me, after="not a cursor")),
-        ("after", lambda s, me: s.list_recent(me, after="WyJ4IiwgMV0")),
-        ("owner", lambda s, me: s.list_recent(Scope.service())),
+        ("after", lambda s, me: s.list_images(me, after="WyJ4IiwgMV0")),
+        ("owner", lambda s, me: s.list_images(Scope.service())),
     ],
 )
 async def test_other_bad_input_names_its_field(

@@ -94,12 +94,6 @@ CASES = [
         "not_found",
     ),
     Case(
-        "list_recent",
-        lambda s, scope, w: s.list_recent(scope, owner=w.alice),
-        lambda r, w: [v.id for v in r.items] == [w.completed, w.pending, w.draft],
-        "empty",
-    ),
-    Case(
         "update_variant",
         lambda s, scope, w: s.update_variant(scope, w.draft, {"prompt_text": "changed"}),
         lambda r, w: isinstance(r, VideoPromptsRow) and r.prompt_text == "changed",
@@ -115,34 +109,6 @@ CASES = [
         "delete_variant",
         lambda s, scope, w: s.delete_variant(scope, w.draft),
         _gone,
-        "not_found",
-    ),
-    Case(
-        "submit",
-        lambda s, scope, w: s.submit(scope, w.draft),
-        lambda r, w: isinstance(r, VideoPromptsRow) and r.status == "pending",
-        "not_found",
-    ),
-    Case(
-        "complete",
-        lambda s, scope, w: s.complete(scope, w.pending, prompt_text="Done."),
-        lambda r, w: isinstance(r, VideoPromptsRow) and r.status == "completed",
-        "not_found",
-    ),
-    Case(
-        "fail",
-        lambda s, scope, w: s.fail(scope, w.pending, error_code="provider_unavailable"),
-        lambda r, w: isinstance(r, VideoPromptsRow) and r.status == "failed",
-        "not_found",
-    ),
-    Case(
-        "regenerate",
-        lambda s, scope, w: s.regenerate(scope, w.completed),
-        lambda r, w: (
-            isinstance(r, VideoPromptsRow)
-            and r.user_id == w.alice
-            and r.id not in (w.draft, w.pending, w.completed)
-        ),
         "not_found",
     ),
 ]

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import psycopg
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from vidprompt.api._deps import DatabaseDep
 from vidprompt.api._openapi import problems
 from vidprompt.database import Scope
-from vidprompt.prompts import translate
 
 router = APIRouter(tags=["health"])
 
@@ -33,9 +31,6 @@ async def health() -> Health:
 async def ready(database: DatabaseDep) -> Health:
     """200 once the database answers a query; 503 ``database_unavailable`` while it does not,
     ``database_busy`` while every connection is in use."""
-    try:
-        async with database.transaction(Scope.anonymous()) as tx:
-            await tx.fetch(b"select 1")
-    except psycopg.Error as exc:
-        raise translate(exc) from exc
+    async with database.transaction(Scope.anonymous()) as tx:
+        await tx.fetch(b"select 1")
     return Health()

@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
 from vidprompt.api._openapi import problems
-from vidprompt.errors import NotFound
-from vidprompt.generation import GenerationError, ImageRef, ImageSource
+from vidprompt.errors import GenerationError, NotFound
+from vidprompt.storage import ImageRef, ImageSource
 
 STATIC = resources.files("vidprompt.api").joinpath("static")
 

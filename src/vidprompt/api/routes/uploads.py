@@ -24,7 +24,7 @@ from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep, bearer
 from vidprompt.api._schemas import ImagePublic
 from vidprompt.api._uploads import UPLOAD_PATH, is_upload
 from vidprompt.errors import InvalidInput
-from vidprompt.generation._uploads import ObjectWriter, upload_image
+from vidprompt.storage import ObjectWriter, upload_image
 
 
 class UploadRoute(APIRoute):

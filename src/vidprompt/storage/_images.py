@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
-from vidprompt.generation._provider import ImageData
+from dataclasses import dataclass
+
+from vidprompt.errors import ErrorCode, GenerationError
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # well under Gemini's 20 MB limit for a whole request
 
@@ -11,6 +12,14 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024  # well under Gemini's 20 MB limit for a whol
 SUPPORTED_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"})
 # Servers that do not know better label files like this; the bytes then decide.
 _UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """An image's bytes as a provider receives them."""
+
+    content: bytes
+    mime_type: str
 
 
 def sniff_type(content: bytes) -> str | None:

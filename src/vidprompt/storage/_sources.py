@@ -6,16 +6,16 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from vidprompt.generation._errors import ErrorCode, GenerationError
-from vidprompt.generation._images import MAX_IMAGE_BYTES, checked_image, refuse_size
-from vidprompt.generation._paths import InvalidObjectName, check_bucket, check_object_name
+from vidprompt.errors import ErrorCode, GenerationError, InvalidObjectName
+from vidprompt.storage._images import MAX_IMAGE_BYTES, checked_image, refuse_size
+from vidprompt.storage._locations import check_bucket, check_object_name
 
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Sequence
     from pathlib import Path
 
-    from vidprompt.generation._provider import ImageData
+    from vidprompt.storage._images import ImageData
 
 BUCKET = "generated_images"  # the app's bucket; objects are named "<user id>/..."
 STORAGE_DIR = "storage"  # under the work folder's .vidprompt/

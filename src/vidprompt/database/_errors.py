@@ -1,20 +1,10 @@
 """The one place where driver errors become vidprompt errors.
 
-The store's callers never see psycopg: every database error is re-raised as one of the
-family in :mod:`vidprompt.errors` (``raise ... from exc`` keeps the original for logs).
-Constraint violations are mapped by constraint name, so a message names the field the
-user can fix. Two errors are added here, subclasses of the family's nearest meaning::
-
-    StoreError
-    ├── PermissionDenied     the scope may not do this at all (anon; RLS refused a write)
-    ├── InvalidInput
-    │   └── IdempotencyKeyReused   the key was used for another request
-    └── Conflict
-        └── RequestInProgress      the key's first request is still being handled
-    DatabaseError
-    ├── DatabaseUnavailable
-    │   └── DatabaseBusy     every pooled connection is in use: try again shortly
-    └── StatementTimeout     the statement ran past statement_timeout
+Nothing outside :mod:`vidprompt.database` sees psycopg's exceptions: :class:`Database`
+translates every one its transactions raise, and code that holds a plain connection (the
+schema tools, push) lets them out to :func:`driver_error`. ``raise ... from exc`` keeps the
+original for logs. Constraint violations are mapped by constraint name, so a message names
+the field the user can fix; the driver's text is never passed on to an API caller.
 """
 
 from __future__ import annotations
@@ -25,37 +15,20 @@ from psycopg_pool import PoolClosed, PoolTimeout
 
 from vidprompt.errors import (
     Conflict,
+    ConnectionStringInvalid,
+    DatabaseBusy,
     DatabaseError,
     DatabaseUnavailable,
+    DatabaseUnusable,
     InvalidInput,
     NotFound,
-    StoreError,
+    PermissionDenied,
+    StatementTimeout,
     VidpromptError,
 )
 
-
-class PermissionDenied(StoreError):
-    """This scope may not do that."""
-
-
-class IdempotencyKeyReused(InvalidInput):
-    """This Idempotency-Key was already used for a different request; use a new key."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, field="Idempotency-Key")
-
-
-class RequestInProgress(Conflict):
-    """The first request with this Idempotency-Key is still being handled; retry shortly."""
-
-
-class StatementTimeout(DatabaseError):
-    """The database did not finish in time."""
-
-
-class DatabaseBusy(DatabaseUnavailable):
-    """Every database connection is in use; try again in a moment."""
-
+DriverError = psycopg.Error
+"""The base of every driver error, for code that must tell one apart before translating."""
 
 # Check constraint -> (field, message).
 _CHECKS: dict[str, tuple[str, str]] = {
@@ -82,6 +55,26 @@ _UNIQUES: dict[str, str] = {
     "video_prompts_one_primary_per_image": "Another variant of this image became primary "
     "at the same moment; try again.",
 }
+# invalid_password, invalid_authorization_specification (unknown role, no pg_hba entry),
+# invalid_catalog_name (no such database): connection settings that will never work.
+_UNUSABLE_SQLSTATES = frozenset({"28P01", "28000", "3D000"})
+_UNUSABLE_TEXT = (
+    "password authentication failed",
+    "no password supplied",  # no credential for this user and host: none will appear
+    "no pg_hba.conf entry",
+    "does not exist",
+    "failed to resolve host",
+    "could not translate host name",
+    "connection info string",
+    "invalid connection option",
+    "invalid percent-encoded",
+    "invalid uri",
+    "invalid sslmode",
+)
+_CHECK_URL = (
+    "Check the database URL (--db-url or DATABASE_URL): host, user, password and database"
+    " name. Retrying will not help."
+)
 
 
 def translate(exc: psycopg.Error) -> VidpromptError:
@@ -105,6 +98,10 @@ def translate(exc: psycopg.Error) -> VidpromptError:
         return StatementTimeout(hint="Raise VIDPROMPT_STATEMENT_TIMEOUT_MS if this is expected.")
     if isinstance(exc, psycopg.DataError):
         return InvalidInput("A value has the wrong form.")
+    return _connection_error(exc) or _refused(exc)
+
+
+def _connection_error(exc: psycopg.Error) -> DatabaseError | None:
     if isinstance(exc, PoolTimeout):
         # The pool raises this only while the server answers (see Database._acquire): load,
         # not an outage.
@@ -113,7 +110,47 @@ def translate(exc: psycopg.Error) -> VidpromptError:
         )
     if isinstance(exc, PoolClosed):
         return DatabaseUnavailable("The database connection pool is closed.")
+    if isinstance(exc, psycopg.ProgrammingError) and _names_unusable_settings(exc):
+        return ConnectionStringInvalid(hint=_CHECK_URL)
+    if isinstance(exc, psycopg.OperationalError) and (
+        exc.sqlstate in _UNUSABLE_SQLSTATES or _names_unusable_settings(exc)
+    ):
+        return DatabaseUnusable(hint=_CHECK_URL)
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         return DatabaseUnavailable()
+    return None
+
+
+def _refused(exc: psycopg.Error) -> DatabaseError:
     state = f" ({exc.sqlstate})" if exc.sqlstate else ""
     return DatabaseError(f"The database refused the operation{state}.")
+
+
+def _names_unusable_settings(exc: psycopg.Error) -> bool:
+    """Whether connecting failed in a way retrying never mends (as opposed to the server
+    being away): a wrong password, an unknown role or database, a host name that does not
+    resolve, a connection string that does not parse (the driver says so only in words)."""
+    if exc.sqlstate is not None and exc.sqlstate not in _UNUSABLE_SQLSTATES:
+        return False
+    text = str(exc).lower()
+    return any(marker in text for marker in _UNUSABLE_TEXT)
+
+
+def reason(exc: BaseException) -> str:
+    """The driver's last meaningful line of the error behind ``exc`` (libpq puts the
+    server's reason last), for logs and the command line; never for an API caller."""
+    cause = exc.__cause__ if isinstance(exc, VidpromptError) and exc.__cause__ else exc
+    lines = [line.strip() for line in str(cause).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else type(cause).__name__
+
+
+def driver_error(exc: BaseException) -> DatabaseError | None:
+    """A driver error a command let out, as one readable error naming the server's reason;
+    None for anything else."""
+    if not isinstance(exc, psycopg.Error):
+        return None
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return DatabaseError(
+        f"The database reported an error: {first}",
+        hint="Run again with --debug for the traceback.",
+    )

@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from vidprompt.database import Scope
-from vidprompt.generation._images import checked_image
-from vidprompt.generation._queries import queries
-from vidprompt.generation._sources import BUCKET
+from vidprompt.database import Scope, named_queries
+from vidprompt.storage._images import checked_image
+from vidprompt.storage._sources import BUCKET
 
 if TYPE_CHECKING:
     import uuid
@@ -21,9 +20,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vidprompt.database import Database
-    from vidprompt.generation._sources import LocalStorage
+    from vidprompt.storage._sources import LocalStorage
 
 _SERVICE = Scope.service()
+queries = named_queries("vidprompt.storage", "queries.sql")
 
 
 async def put_object(

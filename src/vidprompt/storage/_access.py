@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vidprompt.database import Scope
-from vidprompt.generation._queries import queries
-from vidprompt.generation._sources import NOT_IN_STORAGE, checked_location, unavailable
+from vidprompt.storage._objects import queries
+from vidprompt.storage._sources import NOT_IN_STORAGE, checked_location, unavailable
 
 if TYPE_CHECKING:
     from vidprompt.database import Database
-    from vidprompt.generation._provider import ImageData
-    from vidprompt.generation._sources import ImageRef, ImageSource
+    from vidprompt.storage._images import ImageData
+    from vidprompt.storage._sources import ImageRef, ImageSource
 
 
 class OwnersObjects:

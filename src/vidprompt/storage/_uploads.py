@@ -15,24 +15,19 @@ from urllib.parse import quote
 
 import httpx
 
-from vidprompt.errors import DatabaseUnavailable, InvalidInput, VidpromptError
-from vidprompt.generation._images import sniff_type
-from vidprompt.generation._objects import put_object, remove_object
-from vidprompt.generation._sources import BUCKET
-from vidprompt.prompts import PermissionDenied
+from vidprompt.errors import InvalidInput, PermissionDenied, StorageUnavailable, VidpromptError
+from vidprompt.storage._images import sniff_type
+from vidprompt.storage._objects import put_object, remove_object
+from vidprompt.storage._sources import BUCKET
 
 if TYPE_CHECKING:
     from vidprompt.database import Scope
     from vidprompt.db_types import ImagesRow
-    from vidprompt.generation._sources import LocalStorage
     from vidprompt.prompts import Store
+    from vidprompt.storage._sources import LocalStorage
 
 # What an upload may be, by the bytes' signature, and the extension its object gets.
 UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
-
-
-class StorageUnavailable(DatabaseUnavailable):
-    """The storage server did not take the image; try again later."""
 
 
 class ObjectWriter(Protocol):

@@ -5,18 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from vidprompt.database import Scope, connect
-from vidprompt.generation._objects import put_object, remove_object
-from vidprompt.generation._queries import queries
+from vidprompt.database import Scope, connect, named_queries
 from vidprompt.generation._setup import sample_image
-from vidprompt.generation._sources import BUCKET
+from vidprompt.storage import BUCKET, put_object, remove_object
 
 if TYPE_CHECKING:
     from vidprompt.database import Database
     from vidprompt.db_types import ImagesRow
-    from vidprompt.generation._sources import LocalStorage
     from vidprompt.prompts import Store
+    from vidprompt.storage import LocalStorage
 
+queries = named_queries("vidprompt.sql", "demo.sql")
 DEMO_USER = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.vidprompt.local")
 DEMO_EMAIL = "demo@vidprompt.local"
 

@@ -9,23 +9,22 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from vidprompt.generation._addresses import is_public_address
-from vidprompt.generation._errors import ErrorCode, GenerationError
-from vidprompt.generation._images import (
+from vidprompt.errors import ErrorCode, GenerationError
+from vidprompt.storage._images import (
     MAX_IMAGE_BYTES,
     checked_image,
     media_type,
     refuse_declared_type,
     refuse_size,
 )
-from vidprompt.generation._paths import object_url_path
-from vidprompt.generation._sources import NOT_IN_STORAGE, checked_location, unavailable
+from vidprompt.storage._locations import is_public_address, object_url_path
+from vidprompt.storage._sources import NOT_IN_STORAGE, checked_location, unavailable
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from vidprompt.generation._provider import ImageData
-    from vidprompt.generation._sources import ImageRef
+    from vidprompt.storage._images import ImageData
+    from vidprompt.storage._sources import ImageRef
 
 _MAX_REDIRECTS = 3
 READ_TIMEOUT_S = 15.0  # per read; the whole download has its own deadline

@@ -1,0 +1,164 @@
+"""A variant's lifecycle as the product moves it: only the worker takes a variant out of
+``pending``, to ``completed`` with its text or ``failed`` with a code, and only once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.integration.generation._world import (
+    ALL_DONE,
+    CountingProvider,
+    enqueue,
+    make_settings,
+    owner_with_image,
+    rows,
+    wait_for,
+)
+from vidprompt.database import Database
+from vidprompt.generation import (
+    ErrorCode,
+    GeneratedPrompt,
+    GenerationError,
+    ProviderChoice,
+    RetryPolicy,
+    Worker,
+    WorkerOptions,
+    image_sources,
+)
+from vidprompt.generation._queue import JobQueue
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from vidprompt.generation import Provider
+
+CALLS = 20
+_VARIANT = (
+    "select status, prompt_text, model_name, error_code, error_message"
+    " from public.video_prompts"
+)
+# A variant in each status as a user's own writes can leave it (valid for the checks).
+_AS_STATUS = {
+    "draft": "update public.video_prompts set status = 'draft', prompt_text = 'Mine.'",
+    "completed": "update public.video_prompts set status = 'completed', prompt_text = 'Mine.'",
+    "failed": "update public.video_prompts set status = 'failed', error_code = 'blocked'",
+}
+
+
+def _generate(url: str, workdir: Path, provider: Provider) -> None:
+    settings = make_settings()
+    worker = Worker(
+        url,
+        settings=settings,
+        choice=ProviderChoice(settings, fixed=provider),
+        images=image_sources(settings, workdir),
+        options=WorkerOptions(
+            concurrency=1,
+            lease_s=settings.worker_lease_s,
+            poll_s=settings.worker_poll_s,
+            retry=RetryPolicy(attempts=1, base_delay=0.01, max_delay=0.02),
+        ),
+    )
+
+    async def run() -> None:
+        await worker.start()
+        try:
+            await wait_for(url, ALL_DONE)
+        finally:
+            await worker.close()
+
+    asyncio.run(run())
+
+
+def test_the_worker_completes_a_variant_with_the_text_and_the_model(
+    schema_url: str, tmp_path: Path
+) -> None:
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, make_settings(), owner))
+    _generate(schema_url, tmp_path, CountingProvider(model_name="g-2"))
+    [(status, text, model, code, message)] = rows(schema_url, _VARIANT)
+    assert (status, model, code, message) == ("completed", "g-2", None, None)
+    assert text.startswith("A stand-in prompt for job 0")
+
+
+def test_the_worker_fails_a_variant_saying_why(schema_url: str, tmp_path: Path) -> None:
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, make_settings(), owner))
+    refusal = GenerationError(ErrorCode.BLOCKED, "Safety.")
+    _generate(schema_url, tmp_path, CountingProvider(error=refusal))
+    [(status, text, _, code, message)] = rows(schema_url, _VARIANT)
+    assert (status, text, code, message) == ("failed", "", "blocked", "Safety.")
+
+
+@pytest.mark.parametrize("outcome", ["completed", "failed"])
+@pytest.mark.parametrize("current", ["pending", "draft", "completed", "failed"])
+def test_the_worker_moves_only_a_pending_variant(
+    current: str, outcome: str, schema_url: str
+) -> None:
+    """A result for a variant that left ``pending`` meanwhile (here: written by its owner)
+    changes nothing; a pending one moves to the outcome."""
+    settings = make_settings()
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, settings, owner))
+
+    async def finish() -> bool:
+        db = Database(schema_url, settings)
+        await db.open()
+        try:
+            queue = JobQueue(db, "worker-1", lease_s=30)
+            job = await queue.claim()
+            assert job is not None
+            if current in _AS_STATUS:
+                rows(schema_url, _AS_STATUS[current] + " returning id")
+            before = rows(schema_url, _VARIANT)
+            if outcome == "completed":
+                stored, _ = await queue.finish(job, prompt=GeneratedPrompt("Done.", "g-2"))
+            else:
+                error = GenerationError(ErrorCode.TIMEOUT, "Later.")
+                stored, _ = await queue.finish(job, error=error)
+            if not stored:
+                assert rows(schema_url, _VARIANT) == before
+            return stored
+        finally:
+            await db.close()
+
+    stored = asyncio.run(finish())
+    [(status, *_)] = rows(schema_url, _VARIANT)
+    assert (stored, status) == ((True, outcome) if current == "pending" else (False, current))
+
+
+def test_of_concurrent_results_for_one_job_exactly_one_is_stored(schema_url: str) -> None:
+    settings = make_settings(pool_max_size=8)
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, settings, owner))
+
+    async def race() -> list[str]:
+        db = Database(schema_url, settings)
+        await db.open()
+        try:
+            queue = JobQueue(db, "worker-1", lease_s=30)
+            job = await queue.claim()
+            assert job is not None
+
+            async def finish(succeed: bool) -> str:
+                if succeed:
+                    stored, _ = await queue.finish(job, prompt=GeneratedPrompt("Done.", "g"))
+                else:
+                    error = GenerationError(ErrorCode.TIMEOUT)
+                    stored, _ = await queue.finish(job, error=error)
+                return ("completed" if succeed else "failed") if stored else "refused"
+
+            return list(await asyncio.gather(*(finish(n % 2 == 0) for n in range(CALLS))))
+        finally:
+            await db.close()
+
+    outcomes = asyncio.run(race())
+    assert outcomes.count("refused") == CALLS - 1
+    winner = next(outcome for outcome in outcomes if outcome != "refused")
+    assert rows(schema_url, "select status from public.video_prompts") == [(winner,)]
+    assert rows(schema_url, "select state from public.generation_jobs") == [
+        ("succeeded" if winner == "completed" else "failed",)
+    ]
