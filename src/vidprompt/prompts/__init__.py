@@ -19,10 +19,11 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 
 - images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
   ``delete_image`` (its variants go with it);
-- variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
+- variants: ``create_variant`` (``draft`` or ``pending``, with :class:`VariantInputs` or a
+  mapping of its fields), ``list_variants`` (documented order,
   each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
   keyset pages, :class:`VariantPage`), ``get_variant``, ``list_recent``
-  (a user's prompts, newest first, :class:`Page`), ``update_variant`` (a :class:`VariantEdit`),
+  (a user's prompts, newest first, :class:`Page`), ``update_variant`` (the inputs to change),
   ``mark_primary`` (exactly one per image), ``delete_variant``;
 - idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
   ``finish_request``, ``release_request``;
@@ -63,14 +64,15 @@ from vidprompt.prompts._length import (
     length_feedback,
     word_count,
 )
-from vidprompt.prompts._lifecycle import TRANSITIONS, GenerationInputs
+from vidprompt.prompts._lifecycle import TRANSITIONS
 from vidprompt.prompts._models import (
     DEFAULT_VARIANT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     MAX_VARIANT_PAGE_SIZE,
+    GenerationInputs,
     Page,
     Variant,
-    VariantEdit,
+    VariantInputs,
     VariantPage,
 )
 from vidprompt.prompts._requests import RequestClaim
@@ -84,7 +86,9 @@ from vidprompt.prompts.vocabulary import (
     MAX_FILM_EFFECTS,
     MAX_INSTRUCTION_CHARS,
     MAX_PROMPT_CHARS,
+    CameraStyle,
     FilmEffect,
+    Term,
 )
 
 __all__ = [
@@ -101,6 +105,7 @@ __all__ = [
     "MAX_VARIANT_PAGE_SIZE",
     "OPTIMAL_WORDS",
     "TRANSITIONS",
+    "CameraStyle",
     "DatabaseBusy",
     "FilmEffect",
     "GenerationInputs",
@@ -114,8 +119,9 @@ __all__ = [
     "StatementTimeout",
     "Store",
     "SyncStore",
+    "Term",
     "Variant",
-    "VariantEdit",
+    "VariantInputs",
     "VariantPage",
     "length_feedback",
     "translate",

@@ -8,13 +8,12 @@ moves cannot both succeed. Regenerating makes a new ``pending`` variant and keep
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
-
-from typing_extensions import TypedDict
+from typing import TYPE_CHECKING
 
 from vidprompt.db_types import VideoPromptsRow, VideoPromptsStatus, VideoPromptsUpdate
-from vidprompt.errors import InvalidInput, InvalidTransition, NotFound
+from vidprompt.errors import InvalidTransition, NotFound
 from vidprompt.prompts import vocabulary
+from vidprompt.prompts._models import GenerationInputs, input_values, inputs, with_inputs
 from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
 from vidprompt.prompts._variants import VARIANT_NOT_FOUND
@@ -22,6 +21,7 @@ from vidprompt.prompts._variants import VARIANT_NOT_FOUND
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Mapping
+    from typing import Any
 
     from vidprompt.database import Scope
 
@@ -34,14 +34,6 @@ TRANSITIONS: Mapping[VideoPromptsStatus, frozenset[VideoPromptsStatus]] = Mappin
         "failed": frozenset(),
     }
 )
-
-
-class GenerationInputs(TypedDict, total=False):
-    """What a regenerated variant takes differently from the one it comes from."""
-
-    user_instruction: str | None
-    camera_style: str
-    film_effects: list[str]
 
 
 class LifecycleOperations(Operations):
@@ -88,32 +80,22 @@ class LifecycleOperations(Operations):
         self,
         scope: Scope,
         variant_id: uuid.UUID,
-        inputs: GenerationInputs | None = None,
+        changes: GenerationInputs | Mapping[str, Any] | None = None,
         *,
         model_name: str | None = None,
     ) -> VideoPromptsRow:
         """A new ``pending`` variant of the same image with the old one's inputs, except
-        those given in ``inputs``; the old variant is kept as it is."""
-        inputs = inputs or {}
-        unknown = sorted(set(inputs) - set(GenerationInputs.__annotations__))
-        if unknown:
-            raise InvalidInput(f"{unknown[0]} is not a generation input.", field=unknown[0])
-        params: dict[str, Any] = {
+        those ``changes`` sets; the old variant is kept as it is."""
+        given = inputs(GenerationInputs, changes)
+        params = {
             "id": variant_id,
-            "set_user_instruction": "user_instruction" in inputs,
-            "user_instruction": vocabulary.instruction(inputs.get("user_instruction")),
-            "camera_style": None,
-            "film_effects": None,
-            "model_name": None,
+            "inputs": input_values(given, GenerationInputs, only_set=True),
+            "model_name": None
+            if model_name is None
+            else vocabulary.required_text("model_name", model_name),
         }
-        if "camera_style" in inputs:
-            params["camera_style"] = vocabulary.camera_style(inputs["camera_style"])
-        if "film_effects" in inputs:
-            params["film_effects"] = vocabulary.film_effects(inputs["film_effects"])
-        if model_name is not None:
-            params["model_name"] = vocabulary.required_text("model_name", model_name)
         async with self._transaction(scope) as tx:
-            inserted = await tx.queue(queries()["regenerate"], params)
+            inserted = await tx.queue(with_inputs(queries()["regenerate"]), params)
         if (row := inserted.one()) is None:
             raise NotFound(VARIANT_NOT_FOUND)
         return VideoPromptsRow.model_validate(row)

@@ -138,6 +138,6 @@ async def test_regenerating_takes_only_generation_inputs(store: Store, world: Wo
         await store.regenerate(
             world.scope("owner"),
             world.completed,
-            {"prompt_text": "x"},  # type: ignore[arg-type]
+            {"prompt_text": "x"},
         )
     assert refused.value.field == "prompt_text"

@@ -34,7 +34,7 @@ def test_a_script_uses_the_store_without_an_event_loop(
     with SyncStore(store_url, settings=store_settings) as store:
         image = store.create_image(me, url="https://example.test/a.png", storage_path="a.png")
         drafts = [
-            store.create_variant(me, image.id, model_name="m", prompt_text=f"Entwurf {n}")
+            store.create_variant(me, image.id, {"prompt_text": f"Entwurf {n}"}, model_name="m")
             for n in range(3)
         ]
         store.mark_primary(me, drafts[1].id)
