@@ -6,7 +6,7 @@ Open a :class:`Store` (async) or :class:`SyncStore` (blocking, for scripts), the
     async with Store() as store:                          # DATABASE_URL or the local database
         me = Scope.from_claims(verified_jwt_claims)        # or Scope.user(user_id)
         image = await store.create_image(me, url=..., storage_path=...)
-        draft = await store.create_variant(me, image.id, model_name="manual", prompt_text="...")
+        draft = await store.create_variant(me, image.id, {"prompt_text": "…"}, model_name="manual")
         for variant in await store.list_variants(me, image.id):
             print(f"{variant.position} of {variant.total}: {variant.prompt_text}")
 
