@@ -56,6 +56,7 @@ from vidprompt.database import APPLY_SCOPE, install_supabase_layer
 from vidprompt.database._transaction import scoped_transaction
 from vidprompt.migrations import discover, push
 from vidprompt.prompts import Scope, Store
+from vidprompt.prompts._models import VariantInputs, input_values, with_inputs
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ UNPIPELINED = "scope in its own round trips"
 
 THROUGHPUT_DATABASE = "vidprompt_bench_store"
 PLANS_DATABASE = "vidprompt_bench_store_plans"
+BENCH_INPUTS = VariantInputs(user_instruction="winken", camera_style="orbit", film_effects=["noir"])
 
 
 def prepare_database(server_url: str, name: str) -> str:
@@ -209,19 +211,16 @@ async def throughput(
 ) -> list[Rate]:
     store_url = psycopg.conninfo.make_conninfo(admin_url, user="authenticator")
     settings = Settings(_env_file=None, pool_min_size=POOL_SIZE, pool_max_size=POOL_SIZE)
-    list_sql, insert_sql = queries()["list_variants"], queries()["insert_variant"]
+    list_sql, insert_sql = queries()["list_variants"], with_inputs(queries()["insert_variant"])
     scopes = [(Scope.user(owner), image) for owner, image in pairs]
     rates: list[Rate] = []
 
     def insert_params(image: uuid.UUID) -> dict[str, Any]:
         return {
             "image_id": image,
-            "prompt_text": "",
-            "user_instruction": "winken",
             "model_name": "bench",
-            "camera_style": "orbit",
-            "film_effects": ["noir"],
             "status": "draft",
+            "inputs": input_values(BENCH_INPUTS, VariantInputs),
         }
 
     async with Store(store_url, settings=settings) as store, raw_pool(admin_url) as raw:
@@ -233,14 +232,7 @@ async def throughput(
 
         async def store_create(n: int) -> object:
             scope, image = scopes[n % len(scopes)]
-            return await store.create_variant(
-                scope,
-                image,
-                model_name="bench",
-                user_instruction="winken",
-                camera_style="orbit",
-                film_effects=["noir"],
-            )
+            return await store.create_variant(scope, image, BENCH_INPUTS, model_name="bench")
 
         async def raw_call(sql: bytes, params: dict[str, Any]) -> object:
             async with raw.connection() as conn:

@@ -7,7 +7,7 @@ import pytest
 
 from tests._support import Conn, create_image, create_prompt, create_user
 
-# The plan's column list: (type, default, nullable). seq is the one documented addition.
+# The plan's column list: (type, default, nullable).
 PLAN_COLUMNS = {
     "id": ("uuid", "gen_random_uuid()", False),
     "image_id": ("uuid", None, False),
@@ -24,23 +24,39 @@ PLAN_COLUMNS = {
     "created_at": ("timestamp with time zone", "now()", False),
     "updated_at": ("timestamp with time zone", "now()", False),
 }
-ADDED_COLUMNS = {"seq": ("bigint", None, False)}
 
 
-def test_columns_types_defaults_and_nullability_match_the_plan(admin: Conn) -> None:
+def _columns(admin: Conn) -> dict[str, tuple[str, str | None, bool, bool]]:
+    """Each column's type, default, nullability and whether the database generates it."""
     rows = admin.execute(
         """
         select a.attname, format_type(a.atttypid, a.atttypmod),
-               pg_get_expr(d.adbin, d.adrelid), not a.attnotnull
+               pg_get_expr(d.adbin, d.adrelid), not a.attnotnull, a.attidentity <> ''
         from pg_attribute a
         left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
         where a.attrelid = 'public.video_prompts'::regclass and a.attnum > 0
           and not a.attisdropped
         """
     ).fetchall()
-    assert {name: (kind, default, nullable) for name, kind, default, nullable in rows} == (
-        PLAN_COLUMNS | ADDED_COLUMNS
-    )
+    return {
+        name: (kind, default, nullable, generated)
+        for name, kind, default, nullable, generated in rows
+    }
+
+
+def test_columns_types_defaults_and_nullability_match_the_plan(admin: Conn) -> None:
+    columns = _columns(admin)
+    assert {name: columns[name][:3] for name in PLAN_COLUMNS if name in columns} == PLAN_COLUMNS
+
+
+def test_a_column_beyond_the_plan_never_breaks_an_insert_the_plan_allows(admin: Conn) -> None:
+    """seq (the order key, generated) and any input added later: nullable, defaulted or
+    generated, so the plan's inserts keep working."""
+    added = {name: column for name, column in _columns(admin).items() if name not in PLAN_COLUMNS}
+    assert added["seq"] == ("bigint", None, False, True)
+    refusing = [name for name, (_, default, nullable, generated) in added.items()
+                if not (nullable or default is not None or generated)]  # fmt: skip
+    assert refusing == []
 
 
 def test_the_plans_three_indexes_and_the_trigger_exist(admin: Conn) -> None:

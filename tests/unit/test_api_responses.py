@@ -24,7 +24,8 @@ HOSTILE_TEXTS = [
 
 
 def _variant(text: str, moment: datetime.datetime, **changes: object) -> Variant:
-    row = {
+    # Every column null unless set below: a nullable column added later needs no line here.
+    row: dict[str, object] = dict.fromkeys(Variant.model_fields) | {
         "id": uuid.uuid4(),
         "image_id": uuid.uuid4(),
         "user_id": uuid.uuid4(),

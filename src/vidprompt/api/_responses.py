@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from vidprompt.prompts import Variant
 
 # The public model's stored fields, in its order (its computed fields follow them).
-_VARIANT_FIELDS = tuple(VariantPublic.model_fields)
+_VARIANT_FIELDS = tuple(
+    name for name, field in VariantPublic.model_fields.items() if not field.exclude
+)
 
 
 class JSONBody(Response):

@@ -2,7 +2,8 @@
 
 Request models forbid unknown fields, so a typo is a 422 naming the field rather than a
 silently ignored value. Vocabulary fields are enums in the OpenAPI document, so the UI's
-selectors and generated clients know the allowed keys.
+selectors and generated clients know the allowed keys. The variant bodies subclass the
+store's :class:`VariantInputs` / :class:`GenerationInputs`: an input is defined once.
 """
 
 # FastAPI and pydantic read this module's annotations at run time: imports stay real.
@@ -24,28 +25,21 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from vidprompt.db_types import ImagesType, VideoPromptsCameraStyle, VideoPromptsStatus
+from vidprompt.db_types import ImagesType, VideoPromptsRow
 from vidprompt.prompts import (
-    DEFAULT_CAMERA_STYLE,
-    MAX_FILM_EFFECTS,
-    MAX_INSTRUCTION_CHARS,
     MAX_PAGE_SIZE,
-    MAX_PROMPT_CHARS,
     MAX_VARIANT_PAGE_SIZE,
-    FilmEffect,
+    GenerationInputs,
     LengthFeedback,
+    VariantInputs,
     length_feedback,
     word_count,
 )
+from vidprompt.prompts.vocabulary import PromptText
 from vidprompt.storage import check_object_name
 
 _REQUEST = ConfigDict(extra="forbid")
 
-PromptText = Annotated[str, Field(max_length=MAX_PROMPT_CHARS)]
-Instruction = Annotated[str, Field(max_length=MAX_INSTRUCTION_CHARS)]
-FilmEffects = Annotated[
-    list[FilmEffect], Field(max_length=MAX_FILM_EFFECTS, json_schema_extra={"uniqueItems": True})
-]
 PageLimit = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 VariantPageLimit = Annotated[int, Field(ge=1, le=MAX_VARIANT_PAGE_SIZE)]
 
@@ -85,23 +79,17 @@ class ImagePage(BaseModel):
     next_cursor: str | None
 
 
-class VariantPublic(BaseModel):
-    """A variant and its place among its image's variants: ``position`` of ``total`` ("2 von 3")."""
+class VariantPublic(VideoPromptsRow):
+    """A variant and its place among its image's variants: ``position`` of ``total`` ("2 von 3").
 
-    id: uuid.UUID
-    image_id: uuid.UUID
-    user_id: uuid.UUID
-    prompt_text: str
-    user_instruction: str | None
-    model_name: str
-    camera_style: VideoPromptsCameraStyle | None
+    Every column of the generated row is shown (a new column too), except the order key.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    seq: SkipJsonSchema[int] = Field(default=0, exclude=True)  # the database's, not shown
     film_effects: list[str]
-    status: VideoPromptsStatus
     is_primary: bool
-    error_code: str | None
-    error_message: str | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
     position: int = Field(ge=1)
     total: int = Field(ge=1)
 
@@ -129,43 +117,36 @@ class VariantList(BaseModel):
     next_cursor: str | None
 
 
-class DraftCreate(BaseModel):
+class DraftCreate(VariantInputs):
     """A variant whose text the user writes (or pastes): stored as a ``draft``."""
-
-    model_config = _REQUEST
 
     kind: Literal["draft"]
     prompt_text: PromptText
-    user_instruction: Instruction | None = None
-    camera_style: VideoPromptsCameraStyle = DEFAULT_CAMERA_STYLE
-    film_effects: FilmEffects = []
 
 
-class GenerationCreate(BaseModel):
+class GenerationCreate(GenerationInputs):
     """A variant for the AI to write: answered ``202`` with the ``pending`` variant, which the
     generation worker completes (or fails, with ``error_code``)."""
 
-    model_config = _REQUEST
-
     kind: Literal["generation"]
-    user_instruction: Instruction | None = None
-    camera_style: VideoPromptsCameraStyle = DEFAULT_CAMERA_STYLE
-    film_effects: FilmEffects = []
 
 
 VariantCreate = Annotated[DraftCreate | GenerationCreate, Field(discriminator="kind")]
 
 
-class VariantUpdate(BaseModel):
+def _no_defaults(schema: dict[str, JsonValue]) -> None:
+    """An edit's fields have no default: one left out stays as it is."""
+    properties = schema.get("properties")
+    for field in properties.values() if isinstance(properties, dict) else ():
+        if isinstance(field, dict):
+            field.pop("default", None)
+
+
+class VariantUpdate(VariantInputs):
     """The fields to change; a field left out stays as it is (``user_instruction: null``
     clears the instruction; the other fields cannot be null)."""
 
-    model_config = _REQUEST
-
-    prompt_text: PromptText | SkipJsonSchema[None] = None
-    user_instruction: Instruction | None = None
-    camera_style: VideoPromptsCameraStyle | SkipJsonSchema[None] = None
-    film_effects: FilmEffects | SkipJsonSchema[None] = None
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
 
 
 class Term(BaseModel):

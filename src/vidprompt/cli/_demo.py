@@ -31,7 +31,14 @@ from vidprompt.generation import (
     local_storage,
 )
 from vidprompt.migrations import MIGRATIONS_DIR, LocalMigration, discover, push
-from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Store, length_feedback, word_count
+from vidprompt.prompts import (
+    CAMERA_STYLES,
+    FILM_EFFECTS,
+    Store,
+    length_feedback,
+    vocabulary,
+    word_count,
+)
 from vidprompt.storage import image_traces, remove_object
 
 if TYPE_CHECKING:
@@ -101,15 +108,12 @@ async def _run(url: str, settings: Settings, workdir: Path, user_id: uuid.UUID) 
         _step(4, f"Requesting 3 variants; provider: {choice.describe()}")
         await choice.aclose()
         for camera_style, film_effects, instruction in REQUESTS:
-            await enqueue_generation(
-                store.database,
-                scope,
-                image.id,
-                settings=settings,
-                instruction=instruction,
-                camera_style=camera_style,
-                film_effects=film_effects,
-            )
+            inputs = {
+                "user_instruction": instruction,
+                "camera_style": camera_style,
+                "film_effects": film_effects,
+            }
+            await enqueue_generation(store.database, scope, image.id, inputs, settings=settings)
         variants = await _generate(store, scope, image.id, url, settings, workdir)
         _step(5, "The image's variants, in order:")
         for variant in variants:
@@ -163,9 +167,9 @@ async def _generate(
 
 
 def _show(variant: Variant) -> None:
-    camera = CAMERA_STYLES[variant.camera_style or "statisch"]
-    labels = {str(key): label for key, label in FILM_EFFECTS.items()}
-    effects = ", ".join(labels.get(key, key) for key in variant.film_effects or []) or "-"
+    camera = CAMERA_STYLES[variant.camera_style or "statisch"].label
+    chosen = vocabulary.film_effects(variant.film_effects or [])
+    effects = ", ".join(FILM_EFFECTS[key].label for key in chosen) or "-"
     instruction = f' · "{variant.user_instruction}"' if variant.user_instruction else ""
     head = f"[bold]{variant.position} von {variant.total}[/] · {camera} · {effects}{instruction}"
     if variant.status != "completed":

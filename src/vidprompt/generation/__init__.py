@@ -3,14 +3,15 @@
 For the HTTP API, a generation request is one call, in any async context::
 
     variant = await enqueue_generation(
-        store.database,             # vidprompt.database.Database (the store's pool)
-        Scope.from_claims(claims),  # the verified caller's user scope; never from the body
+        store.database,             # the store's Database (pool)
+        Scope.from_claims(claims),  # the verified caller; never taken from the body
         image_id,                   # uuid.UUID: must be the caller's image, else NotFound
+        {"user_instruction": "lächeln", "camera_style": "zoom_in", "film_effects": ["noir"]},
         settings=settings,          # vidprompt.config.Settings (the cap, the expected model)
-        instruction="lächeln",      # str | None, at most 500 characters
-        camera_style="zoom_in",     # a stored vocabulary key (default "statisch")
-        film_effects=["noir"],      # at most 3 distinct keys
     )                               # -> db_types.VideoPromptsRow, status "pending"
+
+The inputs are a ``GenerationInputs`` or a mapping of its fields (instruction at most 500
+characters, a camera style key, default ``"statisch"``, at most 3 distinct film effects).
 
 It raises ``QuotaExceeded`` (HTTP 429) when the user has
 ``settings.max_unfinished_jobs_per_user`` unfinished requests, ``NotFound`` (404) for a

@@ -10,11 +10,13 @@ from vidprompt.errors import AuthError, QuotaExceeded
 from vidprompt.generation._queue import queries
 from vidprompt.generation._secrets import reads_user_keys
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
-from vidprompt.prompts import vocabulary
+from vidprompt.prompts import GenerationInputs
+from vidprompt.prompts._models import input_values, inputs, with_inputs
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Iterable
+    from collections.abc import Mapping
+    from typing import Any
 
     from vidprompt.config import Settings
     from vidprompt.database import Database
@@ -26,14 +28,14 @@ async def enqueue_generation(
     db: Database,
     scope: Scope,
     image_id: uuid.UUID,
+    given: GenerationInputs | Mapping[str, Any] | None = None,
     *,
     settings: Settings,
-    instruction: str | None = None,
-    camera_style: str = vocabulary.DEFAULT_CAMERA_STYLE,
-    film_effects: Iterable[str] = (),
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> VideoPromptsRow:
-    """Create a ``pending`` variant of the caller's image and queue its generation.
+    """Create a ``pending`` variant of the caller's image and queue its generation, with
+    the inputs ``given`` (a :class:`GenerationInputs` or a mapping of its fields; the rest
+    take their defaults).
 
     ``scope`` is the verified caller's user scope. The variant and its job are written in
     one transaction as ``service_role`` (users cannot write jobs, so they cannot enqueue
@@ -50,9 +52,7 @@ async def enqueue_generation(
     params = {
         "user_id": scope.user_id,
         "image_id": image_id,
-        "instruction": vocabulary.instruction(instruction),
-        "camera_style": vocabulary.camera_style(camera_style),
-        "film_effects": vocabulary.film_effects(film_effects),
+        "inputs": input_values(inputs(GenerationInputs, given), GenerationInputs),
         "user_key_model": user_key_model,
         "default_model": settings.gemini_model if settings.gemini_api_key else TEMPLATE_MODEL,
         "limit": settings.max_unfinished_jobs_per_user,
@@ -60,7 +60,7 @@ async def enqueue_generation(
     }
     async with db.transaction(Scope.service()) as tx:
         await tx.queue(queries()["lock_user_jobs"], params)
-        enqueued = await tx.queue(queries()["enqueue"], params)
+        enqueued = await tx.queue(with_inputs(queries()["enqueue"]), params)
     row = enqueued.one()
     assert row is not None
     if row["id"] is None:

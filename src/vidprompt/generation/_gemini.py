@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import httpx
 from google import genai
@@ -15,7 +15,6 @@ from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accep
 from vidprompt.prompts import vocabulary
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
 
     from vidprompt.storage import ImageData
 
@@ -75,9 +74,9 @@ _BLOCKED_FINISH = frozenset(
 
 def user_message(request: PromptRequest) -> str:
     """The user turn: camera style and effects by their German labels, and the instruction."""
-    camera = vocabulary.CAMERA_STYLES[vocabulary.camera_style(request.camera_style)]
-    labels = cast("Mapping[str, str]", vocabulary.FILM_EFFECTS)
-    effects = ", ".join(labels[key] for key in request.film_effects) or "keine (none)"
+    camera = vocabulary.CAMERA_STYLES[vocabulary.camera_style(request.camera_style)].label
+    chosen = vocabulary.film_effects(request.film_effects)
+    effects = ", ".join(vocabulary.FILM_EFFECTS[key].label for key in chosen) or "keine (none)"
     instruction = (request.instruction or "").strip() or "keine (none)"
     return (
         f"Kamerastil (camera style): {camera}\n"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from vidprompt.database import Scope, named_queries
 from vidprompt.errors import ErrorCode
 from vidprompt.generation._provider import PromptRequest
+from vidprompt.prompts._models import GenerationInputs, stored_inputs, with_inputs
 from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 CHANNEL = "vidprompt_generation_jobs"
 queries = named_queries("vidprompt.generation", "queries.sql")
 _SERVICE = Scope.service()
+_CLAIM = with_inputs(queries()["claim"])
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class ClaimedJob:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ClaimedJob:
         metadata = row["metadata"]
+        inputs = stored_inputs(GenerationInputs, row)
         return cls(
             id=row["id"],
             variant_id=row["variant_id"],
@@ -54,9 +57,9 @@ class ClaimedJob:
             max_attempts=row["max_attempts"],
             variant_pending=row["status"] == "pending",
             request=PromptRequest(
-                camera_style=row["camera_style"] or "statisch",
-                film_effects=tuple(row["film_effects"] or ()),
-                instruction=row["user_instruction"],
+                camera_style=inputs.camera_style,
+                film_effects=tuple(inputs.film_effects),
+                instruction=inputs.user_instruction,
                 image_metadata=metadata if isinstance(metadata, dict) else {},
             ),
             image=ImageRef(url=row["url"], storage_path=row["storage_path"], owner=row["user_id"]),
@@ -77,7 +80,9 @@ class JobQueue:
 
         Jobs of ``busy_users`` (who hold all the slots one user may have) are left for later.
         """
-        row = await self._one("claim", **self._claim_params(busy_users))
+        async with self.db.transaction(_SERVICE) as tx:
+            claimed = await tx.queue(_CLAIM, self._claim_params(busy_users))
+        row = claimed.one()
         return ClaimedJob.from_row(row) if row else None
 
     def _claim_params(self, busy_users: Collection[uuid.UUID]) -> dict[str, object]:
@@ -109,11 +114,7 @@ class JobQueue:
             name, params = "fail", {"code": error.code.value, "message": error.message}
         async with self.db.transaction(_SERVICE) as tx:
             finished = await tx.queue(queries()[name], guard | params)
-            claimed = (
-                await tx.queue(queries()["claim"], self._claim_params(busy_users))
-                if claim_next
-                else None
-            )
+            claimed = await tx.queue(_CLAIM, self._claim_params(busy_users)) if claim_next else None
         row = claimed.one() if claimed is not None else None
         return finished.one() is not None, ClaimedJob.from_row(row) if row else None
 

@@ -13,37 +13,11 @@ image, full of appearance) is not used either.
 from __future__ import annotations
 
 from vidprompt.generation._provider import GeneratedPrompt, PromptRequest, accept_output
+from vidprompt.prompts import vocabulary
 
 MODEL_NAME = "vidprompt-template-1"
 
 _INSTRUCTION_WORDS = 20  # clip the instruction so every prompt stays within 150 words
-
-_CAMERA = {
-    "cinematic": "The camera glides in a slow, cinematic arc with a shallow depth of field, "
-    "framing the subject like the opening shot of a feature film.",
-    "slow_motion": "Everything unfolds in graceful slow motion; the camera holds steady so "
-    "every small movement and every fold of the clothing can be seen.",
-    "zoom_in": "The camera slowly zooms in from a medium shot to a close-up, drawing the "
-    "viewer closer to the subject and the moment.",
-    "orbit": "The camera orbits smoothly around the subject in a half circle, revealing "
-    "depth and the space around them while keeping them centred.",
-    "dolly": "The camera dollies forward on a smooth track, steadily closing the distance "
-    "while the background shifts gently in parallax.",
-    "statisch": "The camera stays completely still on a tripod, like a living photograph, "
-    "so only the subject and the light move.",
-}
-
-_EFFECT = {
-    "dramatic": "Dramatic, high-contrast lighting carves deep shadows and gives the moment "
-    "tension and weight.",
-    "soft": "Soft, diffused light wraps the scene in gentle tones and a calm, tender mood.",
-    "golden_hour": "Warm golden-hour sunlight glows low from the side, with long shadows and "
-    "honey-coloured highlights.",
-    "noir": "A film-noir look in black and white, with hard light, deep blacks and a "
-    "mysterious atmosphere.",
-    "dreamy": "A dreamy haze with a soft bloom, pastel tones and floating light particles "
-    "makes the scene feel like a memory.",
-}
 
 _OPENING = (
     "The video begins on the original photo and keeps the person exactly as pictured, with "
@@ -78,12 +52,19 @@ class TemplateProvider:
 
 
 def compose(request: PromptRequest) -> str:
-    """The prompt for ``request``: scene, action, camera, light, closing."""
+    """The prompt for ``request``: scene, action, camera, light, closing; the camera's and
+    the effects' sentences are the vocabulary's."""
     sentences = [
         _OPENING,
         _action(request.instruction),
-        _CAMERA[request.camera_style],
-        *([_EFFECT[key] for key in request.film_effects] or [_NO_EFFECT]),
+        vocabulary.CAMERA_STYLES[vocabulary.camera_style(request.camera_style)].sentence,
+        *(
+            [
+                vocabulary.FILM_EFFECTS[key].sentence
+                for key in vocabulary.film_effects(request.film_effects)
+            ]
+            or [_NO_EFFECT]
+        ),
         _CLOSING,
     ]
     return " ".join(sentences)

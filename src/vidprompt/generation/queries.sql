@@ -1,5 +1,7 @@
 -- The generation queue's queries, run as service_role. Loaded once by
 -- vidprompt.generation._queue; each block is called by name with %(name)s parameters.
+-- {generation_inputs} and {v.generation_inputs} list a variant's generation inputs, as
+-- vidprompt.prompts._models defines them (filled in by with_inputs).
 -- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
 -- claimed by another can no longer change the job or its variant.
 
@@ -17,10 +19,9 @@ with unfinished as (
   where user_id = %(user_id)s and state in ('queued', 'running')
 ), variant as (
   insert into public.video_prompts
-    (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
-     status)
+    (image_id, user_id, prompt_text, model_name, status, {generation_inputs})
   select
-    %(image_id)s::uuid, %(user_id)s::uuid, '', %(instruction)s::text,
+    %(image_id)s::uuid, %(user_id)s::uuid, '',
     case
       when %(user_key_model)s::text is not null
         and exists (
@@ -30,8 +31,8 @@ with unfinished as (
       then %(user_key_model)s::text
       else %(default_model)s::text
     end,
-    %(camera_style)s::text, %(film_effects)s::text[], 'pending'
-  from unfinished
+    'pending', {r.generation_inputs}
+  from unfinished, jsonb_populate_record(null::public.video_prompts, %(inputs)s::jsonb) r
   where unfinished.n < %(limit)s
   returning *
 ), job as (
@@ -60,7 +61,7 @@ with due as (
   returning j.id, j.variant_id, j.user_id, j.attempts, j.max_attempts
 )
 select c.id, c.variant_id, c.user_id, c.attempts, c.max_attempts, v.status,
-       v.user_instruction, v.camera_style, v.film_effects,
+       {v.generation_inputs},
        i.url, i.storage_path, i.metadata, p.gemini_api_key
 from claimed c
 join public.video_prompts v on v.id = c.variant_id

@@ -6,7 +6,7 @@ Open a :class:`Store` (async) or :class:`SyncStore` (blocking, for scripts), the
     async with Store() as store:                          # DATABASE_URL or the local database
         me = Scope.from_claims(verified_jwt_claims)        # or Scope.user(user_id)
         image = await store.create_image(me, url=..., storage_path=...)
-        draft = await store.create_variant(me, image.id, model_name="manual", prompt_text="...")
+        draft = await store.create_variant(me, image.id, {"prompt_text": "…"}, model_name="manual")
         for variant in await store.list_variants(me, image.id):
             print(f"{variant.position} of {variant.total}: {variant.prompt_text}")
 
@@ -19,10 +19,11 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 
 - images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
   ``delete_image`` (its variants go with it);
-- variants: ``create_variant`` (``draft`` or ``pending``), ``list_variants`` (documented order,
+- variants: ``create_variant`` (``draft`` or ``pending``, with :class:`VariantInputs` or a
+  mapping of its fields), ``list_variants`` (documented order,
   each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
-  keyset pages, :class:`VariantPage`), ``get_variant``, ``update_variant``
-  (a :class:`VariantEdit`), ``mark_primary`` (exactly one per image), ``delete_variant``;
+  keyset pages, :class:`VariantPage`), ``get_variant``, ``update_variant`` (the inputs to
+  change), ``mark_primary`` (exactly one per image), ``delete_variant``;
 - idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
   ``finish_request``, ``release_request``.
 
@@ -61,9 +62,10 @@ from vidprompt.prompts._models import (
     DEFAULT_VARIANT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     MAX_VARIANT_PAGE_SIZE,
+    GenerationInputs,
     Page,
     Variant,
-    VariantEdit,
+    VariantInputs,
     VariantPage,
 )
 from vidprompt.prompts._requests import RequestClaim
@@ -77,7 +79,9 @@ from vidprompt.prompts.vocabulary import (
     MAX_FILM_EFFECTS,
     MAX_INSTRUCTION_CHARS,
     MAX_PROMPT_CHARS,
+    CameraStyle,
     FilmEffect,
+    Term,
 )
 
 __all__ = [
@@ -93,8 +97,10 @@ __all__ = [
     "MAX_PROMPT_CHARS",
     "MAX_VARIANT_PAGE_SIZE",
     "OPTIMAL_WORDS",
+    "CameraStyle",
     "DatabaseBusy",
     "FilmEffect",
+    "GenerationInputs",
     "IdempotencyKeyReused",
     "LengthFeedback",
     "Page",
@@ -105,8 +111,9 @@ __all__ = [
     "StatementTimeout",
     "Store",
     "SyncStore",
+    "Term",
     "Variant",
-    "VariantEdit",
+    "VariantInputs",
     "VariantPage",
     "length_feedback",
     "vocabulary",

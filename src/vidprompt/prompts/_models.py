@@ -1,4 +1,10 @@
-"""What the store returns beyond the generated row models: numbered variants and pages."""
+"""A variant's inputs, defined once; what the store returns beyond the generated rows.
+
+:class:`GenerationInputs` and :class:`VariantInputs` are the one definition of what a user
+chooses for a variant. The API's request and response bodies subclass them, the store and
+the queue validate with them, and the SQL that writes them lists their fields
+(:func:`with_inputs`): a new input column is a migration and a field here.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,112 @@ import binascii
 import datetime
 import json
 import uuid
-from typing import Generic, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-from typing_extensions import TypedDict
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import InvalidInput
+from vidprompt.prompts.vocabulary import (
+    DEFAULT_CAMERA_STYLE,
+    CameraStyle,
+    FilmEffects,
+    Instruction,
+    PromptText,
+    refusal,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 T = TypeVar("T", bound=BaseModel)
+I = TypeVar("I", bound="GenerationInputs")  # noqa: E741
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # An image's variants come in larger pages: a page is one image's navigation ("2 von 3").
 DEFAULT_VARIANT_PAGE_SIZE = 50
 MAX_VARIANT_PAGE_SIZE = 200
+
+
+class GenerationInputs(BaseModel):
+    """What a user chooses for a generated variant; each field is a column of video_prompts.
+
+    Defaults are the columns' defaults. A new input column is a field here (or on
+    :class:`VariantInputs` if generation does not take it): the API's bodies, the store's
+    writes and the queue's reads follow.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_instruction: Instruction | None = None
+    camera_style: CameraStyle = DEFAULT_CAMERA_STYLE
+    film_effects: FilmEffects = []
+
+
+class VariantInputs(GenerationInputs):
+    """Everything a user writes on a variant: the generation inputs and the text itself."""
+
+    prompt_text: PromptText = ""
+
+
+def inputs(model: type[I], given: I | Mapping[str, Any] | None) -> I:
+    """``given`` as ``model``: a model passes, a mapping is validated (InvalidInput naming
+    the first refused field); only the keys given count as set (an edit's changes)."""
+    if given is None:
+        return model()
+    if isinstance(given, model):
+        return given
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        raise refusal(exc) from None
+
+
+def input_values(
+    given: GenerationInputs, model: type[GenerationInputs], *, only_set: bool = False
+) -> Jsonb:
+    """The query parameter of ``model``'s fields of ``given``: a JSON object, one key per
+    column; ``only_set``: only the fields the caller set (an edit's changes)."""
+    names = set(model.model_fields)
+    if only_set:
+        names &= given.model_fields_set
+    return Jsonb(given.model_dump(mode="json", include=names))
+
+
+def stored_inputs(model: type[I], row: Mapping[str, Any]) -> I:
+    """``model`` of a stored row; a null where vidprompt always writes a value reads as the
+    column's default (a client that bypassed vidprompt may have written it)."""
+    return model.model_validate(
+        {name: row[name] for name in model.model_fields if row[name] is not None}
+    )
+
+
+def _columns(model: type[BaseModel], table: str | None = None) -> bytes:
+    names = (
+        sql.Identifier(table, name) if table else sql.Identifier(name)
+        for name in model.model_fields
+    )
+    return sql.SQL(", ").join(names).as_bytes(None)
+
+
+@cache
+def with_inputs(query: bytes) -> bytes:
+    """``query`` with its input columns listed: ``{inputs}`` / ``{generation_inputs}`` are the
+    columns of :class:`VariantInputs` / :class:`GenerationInputs`, ``{r.inputs}`` /
+    ``{r.generation_inputs}`` (``v.``) the same of the row ``r`` (``v``)."""
+    for model, placeholder in (
+        (VariantInputs, b"inputs"),
+        (GenerationInputs, b"generation_inputs"),
+    ):
+        query = query.replace(b"{" + placeholder + b"}", _columns(model))
+        for table in ("r", "v"):
+            marker = b"{" + table.encode() + b"." + placeholder + b"}"
+            query = query.replace(marker, _columns(model, table))
+    return query
 
 
 class Variant(VideoPromptsRow):
@@ -54,15 +151,6 @@ class VariantPage(BaseModel):
     items: list[Variant]
     total: int
     next_cursor: str | None
-
-
-class VariantEdit(TypedDict, total=False):
-    """The columns a user may edit on a variant; a key left out stays unchanged."""
-
-    prompt_text: str
-    user_instruction: str | None
-    camera_style: str
-    film_effects: list[str]
 
 
 def page_size(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:

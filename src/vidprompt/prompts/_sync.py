@@ -1,8 +1,11 @@
 """The blocking store for scripts, derived from the async one rather than written twice.
 
 :class:`SyncStore` runs a :class:`Store` on an event loop in a private thread; each of its
-methods is the async method of the same name, called and waited for. A test checks that
-every public operation of :class:`Store` has its blocking twin.
+methods is the async method of the same name, called and waited for (:func:`_blocking`
+keeps its signature and docstring). The methods are named one a line, not set in a loop
+over :class:`Store`: mypy (and an editor) knows only the attributes a class states, so a
+loop would leave every blocking call untyped. A test names any operation without its
+twin, with the line to add.
 """
 
 from __future__ import annotations

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from vidprompt.db_types import VideoPromptsRow, VideoPromptsUpdate
+from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import Conflict, InvalidInput, NotFound
 from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
     DEFAULT_VARIANT_PAGE_SIZE,
     MAX_VARIANT_PAGE_SIZE,
     Variant,
-    VariantEdit,
+    VariantInputs,
     VariantPage,
     decode_cursor,
     encode_cursor,
+    input_values,
+    inputs,
     page_size,
+    with_inputs,
 )
 from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Iterable
+    from collections.abc import Mapping
     from datetime import datetime
 
     from vidprompt.database import Scope
@@ -30,7 +33,6 @@ if TYPE_CHECKING:
 VARIANT_NOT_FOUND = "Variant not found."
 # The key before every variant: the first page starts after it.
 _START = ("-infinity", -(2**63))
-_EDITABLE = ("prompt_text", "user_instruction", "camera_style", "film_effects")
 
 
 class VariantOperations(Operations):
@@ -38,30 +40,26 @@ class VariantOperations(Operations):
         self,
         scope: Scope,
         image_id: uuid.UUID,
+        given: VariantInputs | Mapping[str, Any] | None = None,
         *,
         model_name: str,
-        prompt_text: str = "",
-        user_instruction: str | None = None,
-        camera_style: str = vocabulary.DEFAULT_CAMERA_STYLE,
-        film_effects: Iterable[str] = (),
         status: Literal["draft", "pending"] = "draft",
     ) -> VideoPromptsRow:
         """A new variant of an image the scope can see: a ``draft`` (text given by the user)
-        or ``pending`` (to be generated). It comes last in the image's order."""
+        or ``pending`` (to be generated), with the inputs ``given`` (a :class:`VariantInputs`
+        or a mapping of its fields; the rest take their defaults). It comes last in the
+        image's order."""
         if status not in ("draft", "pending"):
             raise InvalidInput("A new variant is a draft or pending.", field="status")
         # The owner is not among the columns: the query copies it from the image.
-        variant: VideoPromptsUpdate = {
+        params = {
             "image_id": image_id,
             "model_name": vocabulary.required_text("model_name", model_name),
-            "prompt_text": vocabulary.prompt_text(prompt_text),
-            "user_instruction": vocabulary.instruction(user_instruction),
-            "camera_style": vocabulary.camera_style(camera_style),
-            "film_effects": vocabulary.film_effects(film_effects),
             "status": status,
+            "inputs": input_values(inputs(VariantInputs, given), VariantInputs),
         }
         async with self._transaction(scope) as tx:
-            inserted = await tx.queue(queries()["insert_variant"], dict(variant))
+            inserted = await tx.queue(with_inputs(queries()["insert_variant"]), params)
         if (row := inserted.one()) is None:
             raise NotFound("Image not found.")
         return VideoPromptsRow.model_validate(row)
@@ -121,15 +119,19 @@ class VariantOperations(Operations):
         return Variant.model_validate(row)
 
     async def update_variant(
-        self, scope: Scope, variant_id: uuid.UUID, edit: VariantEdit
+        self, scope: Scope, variant_id: uuid.UUID, edit: VariantInputs | Mapping[str, Any]
     ) -> VideoPromptsRow:
-        """Change the text, instruction, camera style or film effects (keys of ``edit``).
+        """Change the inputs ``edit`` sets: the keys of a mapping, or the fields set on a
+        :class:`VariantInputs` (``user_instruction=None`` clears the instruction).
 
         Refused with Conflict while the variant is ``pending``: generation is using it.
         """
-        params = {"id": variant_id, **_edit_params(edit)}
+        changes = inputs(VariantInputs, edit)
+        if not changes.model_fields_set:
+            raise InvalidInput("Nothing to change.")
+        params = {"id": variant_id, "edit": input_values(changes, VariantInputs, only_set=True)}
         async with self._transaction(scope) as tx:
-            updated = await tx.queue(queries()["update_variant"], params)
+            updated = await tx.queue(with_inputs(queries()["update_variant"]), params)
         if (row := updated.one()) is None:
             if await self._status(scope, variant_id) is None:
                 raise NotFound(VARIANT_NOT_FOUND)
@@ -165,26 +167,3 @@ def _variant_key(after: str | None) -> tuple[datetime | str, int]:
     if not isinstance(seq, int) or isinstance(seq, bool):
         raise InvalidInput("The page cursor is not valid.", field="after")
     return created_at, seq
-
-
-def _edit_params(edit: VariantEdit) -> dict[str, Any]:
-    """The update query's parameters: each editable column's value and whether to set it."""
-    unknown = sorted(set(edit) - set(_EDITABLE))
-    if unknown:
-        raise InvalidInput(
-            f"{unknown[0]} cannot be edited; editable: {', '.join(_EDITABLE)}.", field=unknown[0]
-        )
-    if not edit:
-        raise InvalidInput("Nothing to change.")
-    changes: VideoPromptsUpdate = {}
-    if "prompt_text" in edit:
-        changes["prompt_text"] = vocabulary.prompt_text(edit["prompt_text"])
-    if "user_instruction" in edit:
-        changes["user_instruction"] = vocabulary.instruction(edit["user_instruction"])
-    if "camera_style" in edit:
-        changes["camera_style"] = vocabulary.camera_style(edit["camera_style"])
-    if "film_effects" in edit:
-        changes["film_effects"] = vocabulary.film_effects(edit["film_effects"])
-    values: dict[str, Any] = dict(changes)
-    flags = {f"set_{column}": column in values for column in _EDITABLE}
-    return flags | {column: values.get(column) for column in _EDITABLE}

@@ -1,7 +1,10 @@
 -- The store's queries. Each runs inside a scoped transaction (role and claims already set),
 -- so row-level security decides what it sees: no query filters on auth.uid() itself.
 -- Where a query names a user_id, it is for the index, not for security.
--- Loaded once by vidprompt.prompts._queries; parameters are %(name)s.
+-- Loaded once by vidprompt.prompts._queries; parameters are %(name)s. A variant's inputs
+-- are listed once, in vidprompt.prompts._models: {inputs} stands for their columns and
+-- {r.inputs} for the same of the record r (filled in by with_inputs), and their values
+-- arrive as one JSON object that jsonb_populate_record types as the table's columns.
 
 -- name: insert_image
 insert into public.images (user_id, collection_id, url, storage_path, type, metadata)
@@ -31,12 +34,9 @@ delete from public.images where id = %(id)s returning id;
 -- name: insert_variant
 -- The owner is copied from the image, which the scope must be able to see: another user's
 -- image yields no row, exactly like a missing one (and the policy's WITH CHECK holds).
-insert into public.video_prompts
-  (image_id, user_id, prompt_text, user_instruction, model_name, camera_style, film_effects,
-   status)
-select i.id, i.user_id, %(prompt_text)s::text, %(user_instruction)s::text,
-  %(model_name)s::text, %(camera_style)s::text, %(film_effects)s::text[], %(status)s::text
-from public.images i
+insert into public.video_prompts (image_id, user_id, model_name, status, {inputs})
+select i.id, i.user_id, %(model_name)s::text, %(status)s::text, {r.inputs}
+from public.images i, jsonb_populate_record(null::public.video_prompts, %(inputs)s::jsonb) r
 where i.id = %(image_id)s
 returning *;
 
@@ -85,16 +85,11 @@ where v.id = %(id)s;
 select status from public.video_prompts where id = %(id)s;
 
 -- name: update_variant
--- Only the columns flagged set_* change. A variant being generated is not edited: the
--- worker's result would be written over the edit, or be based on other inputs.
-update public.video_prompts set
-  prompt_text = case when %(set_prompt_text)s then %(prompt_text)s::text else prompt_text end,
-  user_instruction = case when %(set_user_instruction)s then %(user_instruction)s::text
-    else user_instruction end,
-  camera_style = case when %(set_camera_style)s then %(camera_style)s::text
-    else camera_style end,
-  film_effects = case when %(set_film_effects)s then %(film_effects)s::text[]
-    else film_effects end
+-- The keys of %(edit)s change, the other inputs keep their values (the row is the record's
+-- base). A variant being generated is not edited: the worker's result would be written
+-- over the edit, or be based on other inputs.
+update public.video_prompts v
+set ({inputs}) = (select {r.inputs} from jsonb_populate_record(v, %(edit)s::jsonb) r)
 where id = %(id)s and status <> 'pending'
 returning *;
 

@@ -63,16 +63,21 @@ def test_invalid_input_names_the_field(
     assert any(f == field or f.endswith(f".{field}") for f in fields), fields
 
 
-def test_a_store_rule_is_a_422_naming_the_field(
-    client: TestClient, alice: uuid.UUID, image: uuid.UUID
+def test_a_vocabulary_rule_is_a_422_naming_the_field(
+    client: TestClient, alice: uuid.UUID, image: uuid.UUID, admin: Conn
 ) -> None:
-    """Rules pydantic cannot see (duplicates, NUL characters) come back from the store."""
+    """Rules beyond types and lengths (duplicates, NUL characters) are the request model's
+    too, as the store's variant inputs define them; nothing is written."""
     twice = {"kind": "draft", "prompt_text": "x", "film_effects": ["noir", "noir"]}
     response = client.post(f"/images/{image}/variants", json=twice, headers=bearer(alice))
-    assert _problem(response, 422, "invalid_input")["errors"][0]["field"] == "film_effects"
+    problem = _problem(response, 422, "invalid_input")
+    assert problem["errors"][0]["field"] == "draft.film_effects"
+    assert "twice" in problem["errors"][0]["message"]
     nul = {"kind": "draft", "prompt_text": "a\u0000b"}
     response = client.post(f"/images/{image}/variants", json=nul, headers=bearer(alice))
-    assert _problem(response, 422, "invalid_input")["errors"][0]["field"] == "prompt_text"
+    assert _problem(response, 422, "invalid_input")["errors"][0]["field"] == "draft.prompt_text"
+    count = admin.execute("select count(*) from public.video_prompts where image_id = %s", [image])
+    assert count.fetchone() == (0,)
 
 
 def test_a_malformed_id_in_the_path_is_a_422_naming_it(

@@ -96,8 +96,8 @@ async def enqueue(
                 db,
                 owner.scope,
                 owner.image_id,
+                {"user_instruction": f"job {number}"} | inputs,
                 settings=settings,
-                **({"instruction": f"job {number}"} | inputs),
             )
             for number in range(count)
         ]

@@ -34,7 +34,7 @@ def test_a_request_is_a_pending_variant_with_a_queued_job(schema_url: str) -> No
             schema_url,
             settings,
             owner,
-            instruction="lächeln 😀",
+            user_instruction="lächeln 😀",
             camera_style="dolly",
             film_effects=["golden_hour", "soft"],
         )
@@ -136,7 +136,7 @@ def test_only_a_signed_in_user_can_request(schema_url: str, scope: Scope) -> Non
         ({"film_effects": ["noir", "noir"]}, "film_effects"),
         ({"film_effects": ["noir", "soft", "dreamy", "dramatic"]}, "film_effects"),
         ({"film_effects": ["sepia"]}, "film_effects"),
-        ({"instruction": "x" * 501}, "user_instruction"),
+        ({"user_instruction": "x" * 501}, "user_instruction"),
     ],
 )
 def test_values_outside_the_vocabulary_are_refused(

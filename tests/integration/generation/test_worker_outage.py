@@ -135,14 +135,14 @@ def test_the_job_of_a_dead_worker_keeps_its_place_at_the_front(
 ) -> None:
     settings = make_settings()
     owner = owner_with_image(schema_url)
-    asyncio.run(enqueue(schema_url, settings, owner, instruction="first"))
+    asyncio.run(enqueue(schema_url, settings, owner, user_instruction="first"))
     # A worker claimed the first job and died; its lease ran out after more were queued.
     rows(
         schema_url,
         "update public.generation_jobs set state = 'running', attempts = 1, locked_by = 'dead',"
         " run_after = now() + interval '0.3 seconds' returning id",
     )
-    asyncio.run(enqueue(schema_url, settings, owner, 3, instruction="later"))
+    asyncio.run(enqueue(schema_url, settings, owner, 3, user_instruction="later"))
     asyncio.run(wait_for(schema_url, "select bool_and(run_after < now()) from"
                          " public.generation_jobs"))  # fmt: skip
     provider = _Order()

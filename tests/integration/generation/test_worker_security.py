@@ -138,10 +138,10 @@ def test_f1_local_storage_reads_only_objects_the_owner_may_read(
     attacker = owner_with_image(schema_url, tmp_path)
     stolen = _image(schema_url, attacker.user_id, f"{victim.user_id}/private.png")
     missing = _image(schema_url, attacker.user_id, f"{attacker.user_id}/never-uploaded.png")
-    asyncio.run(enqueue(schema_url, settings, stolen, instruction="stolen"))
-    asyncio.run(enqueue(schema_url, settings, missing, instruction="missing"))
-    asyncio.run(enqueue(schema_url, settings, attacker, instruction="own"))
-    asyncio.run(enqueue(schema_url, settings, victim, instruction="victim's own"))
+    asyncio.run(enqueue(schema_url, settings, stolen, user_instruction="stolen"))
+    asyncio.run(enqueue(schema_url, settings, missing, user_instruction="missing"))
+    asyncio.run(enqueue(schema_url, settings, attacker, user_instruction="own"))
+    asyncio.run(enqueue(schema_url, settings, victim, user_instruction="victim's own"))
 
     _run(_worker(schema_url, settings, tmp_path), schema_url)
 
@@ -179,8 +179,8 @@ def test_f1_supabase_storage_is_never_asked_for_another_users_object(
                           headers=PNG_HEADERS))  # fmt: skip
         stolen = _image(schema_url, attacker, f"{victim}/i.png")
         own = _image(schema_url, attacker, f"{attacker}/i.png")
-        asyncio.run(enqueue(schema_url, settings, stolen, instruction="stolen"))
-        asyncio.run(enqueue(schema_url, settings, own, instruction="own"))
+        asyncio.run(enqueue(schema_url, settings, stolen, user_instruction="stolen"))
+        asyncio.run(enqueue(schema_url, settings, own, user_instruction="own"))
 
         _run(_worker(schema_url, settings, tmp_path), schema_url)
 
@@ -202,7 +202,7 @@ def test_f1_an_object_row_in_someone_elses_folder_does_not_make_it_yours(
     victim, attacker = _user(schema_url), _user(schema_url)
     store_object(schema_url, tmp_path, f"{victim}/planted.png", owner=attacker)
     planted = _image(schema_url, attacker, f"{victim}/planted.png")
-    asyncio.run(enqueue(schema_url, settings, planted, instruction="planted"))
+    asyncio.run(enqueue(schema_url, settings, planted, user_instruction="planted"))
 
     _run(_worker(schema_url, settings, tmp_path), schema_url)
 
@@ -235,9 +235,9 @@ def test_f2_a_storage_path_that_climbs_out_sends_no_service_key_request(
         ]
         for number, path in enumerate(climbs):
             image = _image(schema_url, attacker, path)
-            asyncio.run(enqueue(schema_url, settings, image, instruction=f"climb {number}"))
+            asyncio.run(enqueue(schema_url, settings, image, user_instruction=f"climb {number}"))
         asyncio.run(enqueue(schema_url, settings, _image(schema_url, attacker, f"{attacker}/i.png"),
-                            instruction="own"))  # fmt: skip
+                            user_instruction="own"))  # fmt: skip
 
         _run(_worker(schema_url, settings, tmp_path, concurrency=4), schema_url)
 
@@ -272,9 +272,9 @@ def test_f3_a_redirect_from_storage_is_not_followed_and_the_key_stays_home(
         storage.route(f"/storage/v1/object/{BUCKET}/{owner}/i.png",
                       Reply(body=png, headers=PNG_HEADERS))  # fmt: skip
         moved = _image(schema_url, owner, f"{owner}/moved.png")
-        asyncio.run(enqueue(schema_url, settings, moved, instruction="moved"))
+        asyncio.run(enqueue(schema_url, settings, moved, user_instruction="moved"))
         asyncio.run(enqueue(schema_url, settings, _image(schema_url, owner, f"{owner}/i.png"),
-                            instruction="own"))  # fmt: skip
+                            user_instruction="own"))  # fmt: skip
 
         _run(_worker(schema_url, settings, tmp_path), schema_url)
 
@@ -309,7 +309,7 @@ def test_f4_deleting_a_variant_cancels_its_provider_call(
             await asyncio.to_thread(
                 _until, lambda: all(seen.disconnected for seen in gemini.requests()[:2])
             )
-            await enqueue(schema_url, settings, owner, 2, instruction="after the delete")
+            await enqueue(schema_url, settings, owner, 2, user_instruction="after the delete")
             await wait_for(schema_url, ALL_DONE)
         finally:
             await worker.close()
@@ -354,8 +354,8 @@ def test_f5_a_dripping_image_url_cannot_hold_the_worker_from_another_user(
     with StandIn(Reply(body=png * 50, headers=PNG_HEADERS, drip_s=0.1)) as drip:
         attacker = _image(schema_url, _user(schema_url), "x/none.png", f"{drip.url}/slow.png")
         other = owner_with_image(schema_url, tmp_path)
-        asyncio.run(enqueue(schema_url, settings, attacker, 4, instruction="slow"))
-        asyncio.run(enqueue(schema_url, settings, other, instruction="other"))
+        asyncio.run(enqueue(schema_url, settings, attacker, 4, user_instruction="slow"))
+        asyncio.run(enqueue(schema_url, settings, other, user_instruction="other"))
         events: list[JobEvent] = []
 
         worker = _worker(schema_url, settings, tmp_path, concurrency=2, on_event=events.append)
@@ -387,7 +387,7 @@ def test_f5_one_user_holds_at_most_their_share_of_the_slots(
         await worker.start()
         try:
             await asyncio.to_thread(_until, lambda: provider.started >= 2)
-            await enqueue(schema_url, settings, quiet, 2, instruction="quiet")
+            await enqueue(schema_url, settings, quiet, 2, user_instruction="quiet")
             await wait_for(schema_url, ALL_DONE)
         finally:
             await worker.close()

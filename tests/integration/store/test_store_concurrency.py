@@ -72,7 +72,7 @@ async def test_concurrent_creation_keeps_one_total_order(wide_store: Store, worl
 
     async def create(number: int) -> None:
         await wide_store.create_variant(
-            me, world.alice_image, model_name="m", prompt_text=f"variant {number}"
+            me, world.alice_image, {"prompt_text": f"variant {number}"}, model_name="m"
         )
 
     async with anyio.create_task_group() as group:

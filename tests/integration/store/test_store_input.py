@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.store._world import World, rows_of
 from vidprompt.errors import InvalidInput, NotFound
-from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Scope, Store
+from vidprompt.prompts import CAMERA_STYLES, FILM_EFFECTS, Scope, Store, VariantInputs
 
 if TYPE_CHECKING:
     from tests._support import Conn
@@ -33,7 +33,7 @@ async def test_text_is_stored_and_returned_verbatim(
 ) -> None:
     me = world.scope("owner")
     created = await store.create_variant(
-        me, world.alice_image, model_name="m", prompt_text=text, user_instruction=text[:500]
+        me, world.alice_image, {"prompt_text": text, "user_instruction": text[:500]}, model_name="m"
     )
     assert (created.prompt_text, created.user_instruction) == (text, text[:500])
     assert (await store.get_variant(me, created.id)).prompt_text == text
@@ -51,9 +51,8 @@ async def test_limits_count_characters_not_bytes(store: Store, world: World) -> 
     longest = await store.create_variant(
         me,
         world.alice_image,
+        VariantInputs(prompt_text="ü" * 1999 + "🎬", user_instruction="🎬" * 500),
         model_name="m",
-        prompt_text="ü" * 1999 + "🎬",
-        user_instruction="🎬" * 500,
     )
     assert (len(longest.prompt_text), len(longest.user_instruction or "")) == (2000, 500)
 
@@ -82,9 +81,11 @@ async def test_a_bad_variant_is_refused_and_nothing_is_written(
     field: str, change: dict[str, Any], store: Store, world: World, admin: Conn
 ) -> None:
     before = rows_of(admin, world.alice)
-    arguments: dict[str, Any] = {"model_name": "m"} | change
+    arguments: dict[str, Any] = {"model_name": "m"} | {
+        key: change.pop(key) for key in ("model_name", "status") if key in change
+    }
     with pytest.raises(InvalidInput) as refused:
-        await store.create_variant(world.scope("owner"), world.alice_image, **arguments)
+        await store.create_variant(world.scope("owner"), world.alice_image, change, **arguments)
     assert refused.value.field == field
     assert rows_of(admin, world.alice) == before
 
@@ -107,7 +108,7 @@ async def test_a_bad_edit_is_refused_and_nothing_changes(
 ) -> None:
     before = rows_of(admin, world.alice)
     with pytest.raises(InvalidInput) as refused:
-        await store.update_variant(world.scope("owner"), world.draft, edit)  # type: ignore[arg-type]
+        await store.update_variant(world.scope("owner"), world.draft, edit)
     assert refused.value.field == field
     assert rows_of(admin, world.alice) == before
 
@@ -115,9 +116,13 @@ async def test_a_bad_edit_is_refused_and_nothing_changes(
 async def test_unknown_values_are_refused_with_the_allowed_ones(store: Store, world: World) -> None:
     me = world.scope("owner")
     with pytest.raises(InvalidInput) as camera:
-        await store.create_variant(me, world.alice_image, model_name="m", camera_style="static")
+        await store.create_variant(
+            me, world.alice_image, {"camera_style": "static"}, model_name="m"
+        )
     with pytest.raises(InvalidInput) as effect:
-        await store.create_variant(me, world.alice_image, model_name="m", film_effects=["sepia"])
+        await store.create_variant(
+            me, world.alice_image, {"film_effects": ["sepia"]}, model_name="m"
+        )
     assert all(key in camera.value.message for key in CAMERA_STYLES)
     assert all(key in effect.value.message for key in FILM_EFFECTS)
 
@@ -127,7 +132,7 @@ async def test_the_database_accepts_every_camera_style(
     camera_style: str, store: Store, world: World
 ) -> None:
     created = await store.create_variant(
-        world.scope("owner"), world.alice_image, model_name="m", camera_style=camera_style
+        world.scope("owner"), world.alice_image, {"camera_style": camera_style}, model_name="m"
     )
     assert created.camera_style == camera_style
 
@@ -136,11 +141,11 @@ async def test_the_database_accepts_every_film_effect(store: Store, world: World
     me = world.scope("owner")
     for effect in FILM_EFFECTS:
         created = await store.create_variant(
-            me, world.alice_image, model_name="m", film_effects=[effect]
+            me, world.alice_image, {"film_effects": [effect]}, model_name="m"
         )
         assert created.film_effects == [effect]
     three = await store.create_variant(
-        me, world.alice_image, model_name="m", film_effects=["noir", "soft", "dreamy"]
+        me, world.alice_image, {"film_effects": ["noir", "soft", "dreamy"]}, model_name="m"
     )
     assert three.film_effects == ["noir", "soft", "dreamy"]
 

@@ -45,7 +45,7 @@ class Writer:
         while not stop.is_set():
             try:
                 row = await self.store.create_variant(
-                    self.scope, self.image_id, model_name="m", prompt_text="during restart"
+                    self.scope, self.image_id, {"prompt_text": "during restart"}, model_name="m"
                 )
             except DatabaseUnavailable:
                 self.refused += 1

@@ -35,7 +35,7 @@ from vidprompt.api._schemas import (
 )
 from vidprompt.errors import InvalidInput
 from vidprompt.generation import enqueue_generation
-from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant, VariantEdit
+from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings
@@ -143,15 +143,7 @@ async def _create(
     if isinstance(body, GenerationCreate):
         queued = await request_generation(store, scope, image_id, body, settings)
         return queued.id, status.HTTP_202_ACCEPTED
-    draft = await store.create_variant(
-        scope,
-        image_id,
-        model_name=DRAFT_MODEL,
-        prompt_text=body.prompt_text,
-        user_instruction=body.user_instruction,
-        camera_style=body.camera_style,
-        film_effects=body.film_effects,
-    )
+    draft = await store.create_variant(scope, image_id, body, model_name=DRAFT_MODEL)
     return draft.id, status.HTTP_201_CREATED
 
 
@@ -183,15 +175,7 @@ async def request_generation(
     can enqueue around the per-user cap (429 ``quota_exceeded``); the owner is the scope's
     verified user, never a value from the body, and an anonymous caller is refused (401).
     """
-    return await enqueue_generation(
-        store.database,
-        scope,
-        image_id,
-        settings=settings,
-        instruction=body.user_instruction,
-        camera_style=body.camera_style,
-        film_effects=body.film_effects,
-    )
+    return await enqueue_generation(store.database, scope, image_id, body, settings=settings)
 
 
 @router.get("/variants/{variant_id}", summary="Get a variant", response_model=VariantPublic)
@@ -209,8 +193,7 @@ async def update_variant(
     variant_id: uuid.UUID, body: VariantUpdate, scope: ScopeDep, store: StoreDep
 ) -> JSONBody:
     """409 ``conflict`` while the variant is ``pending`` (the worker is writing it)."""
-    edit = VariantEdit(**body.model_dump(exclude_unset=True))  # type: ignore[typeddict-item]
-    await store.update_variant(scope, variant_id, edit)
+    await store.update_variant(scope, variant_id, body)
     return variant_response(await store.get_variant(scope, variant_id))
 
 

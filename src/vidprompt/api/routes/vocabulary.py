@@ -5,26 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vidprompt.api._schemas import Term, Vocabulary
-from vidprompt.prompts import (
-    ACTION_SUGGESTIONS,
-    CAMERA_STYLES,
-    DEFAULT_CAMERA_STYLE,
-    FILM_EFFECTS,
-    MAX_FILM_EFFECTS,
-    MAX_INSTRUCTION_CHARS,
-    MAX_PROMPT_CHARS,
-)
+from vidprompt.prompts import vocabulary as words
 
 router = APIRouter(prefix="/vocabulary", tags=["vocabulary"])
 
 _VOCABULARY = Vocabulary(
-    camera_styles=[Term(key=key, label=label) for key, label in CAMERA_STYLES.items()],
-    default_camera_style=DEFAULT_CAMERA_STYLE,
-    film_effects=[Term(key=key, label=label) for key, label in FILM_EFFECTS.items()],
-    max_film_effects=MAX_FILM_EFFECTS,
-    action_suggestions=list(ACTION_SUGGESTIONS),
-    max_instruction_chars=MAX_INSTRUCTION_CHARS,
-    max_prompt_chars=MAX_PROMPT_CHARS,
+    camera_styles=[Term(key=key, label=label) for key, label in words.labels(words.CAMERA_STYLES)],
+    default_camera_style=words.DEFAULT_CAMERA_STYLE,
+    film_effects=[Term(key=key, label=label) for key, label in words.labels(words.FILM_EFFECTS)],
+    max_film_effects=words.MAX_FILM_EFFECTS,
+    action_suggestions=list(words.ACTION_SUGGESTIONS),
+    max_instruction_chars=words.MAX_INSTRUCTION_CHARS,
+    max_prompt_chars=words.MAX_PROMPT_CHARS,
 )
 
 
