@@ -21,7 +21,7 @@ from vidprompt.database._errors import DriverError, driver_error, reason, transl
 from vidprompt.database._layer import has_auth_schema, install_supabase_layer
 from vidprompt.database._local import LocalServer, ServerStatus, embedded_bin_dir, private_dir
 from vidprompt.database._pool import Database
-from vidprompt.database._queries import named_queries, parse_queries
+from vidprompt.database._queries import Jsonb, column_list, named_queries, parse_queries
 from vidprompt.database._scope import APPLY_SCOPE, Scope, ScopeRole
 from vidprompt.database._services import Service, services_report, supabase_services
 from vidprompt.database._transaction import Result, Transaction
@@ -33,6 +33,7 @@ __all__ = [
     "Connection",
     "Database",
     "DriverError",
+    "Jsonb",
     "LocalServer",
     "Result",
     "Scope",
@@ -41,6 +42,7 @@ __all__ = [
     "Service",
     "Target",
     "Transaction",
+    "column_list",
     "connect",
     "dict_rows",
     "driver_error",

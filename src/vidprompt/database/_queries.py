@@ -7,8 +7,13 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
+
+__all__ = ["Jsonb", "column_list", "named_queries", "parse_queries"]
 
 _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
@@ -31,3 +36,10 @@ def parse_queries(text: str) -> dict[str, bytes]:
         name: body.strip().rstrip(";").encode()
         for name, body in zip(parts[::2], parts[1::2], strict=True)
     }
+
+
+def column_list(names: Iterable[str], table: str | None = None) -> bytes:
+    """``names`` quoted as identifiers (qualified by ``table``), comma-separated: the column
+    list a named query's placeholder stands for, so no column name is pasted in unquoted."""
+    columns = (sql.Identifier(table, name) if table else sql.Identifier(name) for name in names)
+    return sql.SQL(", ").join(columns).as_bytes(None)

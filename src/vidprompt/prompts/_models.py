@@ -16,10 +16,9 @@ import uuid
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from psycopg import sql
-from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vidprompt.database import Jsonb, column_list
 from vidprompt.db_types import VideoPromptsRow
 from vidprompt.errors import InvalidInput
 from vidprompt.prompts.vocabulary import (
@@ -98,11 +97,7 @@ def stored_inputs(model: type[I], row: Mapping[str, Any]) -> I:
 
 
 def _columns(model: type[BaseModel], table: str | None = None) -> bytes:
-    names = (
-        sql.Identifier(table, name) if table else sql.Identifier(name)
-        for name in model.model_fields
-    )
-    return sql.SQL(", ").join(names).as_bytes(None)
+    return column_list(model.model_fields, table)
 
 
 @cache
