@@ -3,7 +3,9 @@
     python -m bench._floor --port 8001 --db-url postgresql://authenticator@.../db
 
 The same request work as ``vidprompt serve`` and nothing else: verify the HS256 bearer
-token with PyJWT (audience ``authenticated``), then one pipelined transaction on a pooled
+token with PyJWT (audience ``authenticated``) and remember it until it expires, as
+vidprompt remembers verified tokens (the load sends one token, so without this the floor
+alone would verify it on every request), then one pipelined transaction on a pooled
 connection that sets the scope exactly as vidprompt's store does (:data:`APPLY_SCOPE`, the
 token's claims verbatim) and runs the store's own two queries through row-level security,
 then the same JSON body (orjson). A bare Starlette route on uvicorn with httptools and
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 import uuid
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 # The store's default statement timeout, set per transaction as the store sets it.
 STATEMENT_TIMEOUT_MS: int = Settings.model_fields["statement_timeout_ms"].default
 PAGE = 50
+TOKENS_REMEMBERED = 4096
 _START = ("-infinity", -(2**63))
 _HIDDEN = ("seq",)
 
@@ -56,18 +60,19 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
         open=False,
     )
     count, page = queries()["variant_count"], queries()["page_variants"]
+    verified: dict[str, dict[str, Any]] = {}
 
     async def variants(request: Request) -> Response:
-        header = request.headers.get("authorization", "")
-        try:
-            claims = jwt.decode(
-                header.removeprefix("Bearer "),
-                secret,
-                algorithms=["HS256"],
-                audience="authenticated",
-            )
-        except jwt.PyJWTError:
-            return Response(b'{"code":"PGRST301"}', 401, media_type="application/json")
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        claims = verified.get(token)
+        if claims is None or claims["exp"] <= time.time():
+            try:
+                claims = jwt.decode(token, secret, algorithms=["HS256"], audience="authenticated")
+            except jwt.PyJWTError:
+                return Response(b'{"code":"PGRST301"}', 401, media_type="application/json")
+            if len(verified) >= TOKENS_REMEMBERED:
+                verified.clear()
+            verified[token] = claims
         image_id = uuid.UUID(request.path_params["image_id"])
         params = {"image_id": image_id, "limit": PAGE, "created_at": _START[0], "seq": _START[1]}
         scope = Scope.from_claims(claims).settings(STATEMENT_TIMEOUT_MS)

@@ -294,8 +294,9 @@ def describe(levels: list[Level], version: str, *, rounds: int, seconds: float) 
         f"{_hey.version()} (Debian), keep-alive, {rounds} alternating rounds of {seconds:.0f} s "
         f"per server and concurrency after a {WARMUP_SECONDS:.0f} s warm-up. "
         f"`GET /images/{{id}}/variants` ({VARIANTS_PER_IMAGE} variants of one of {USERS} users, "
-        f"{PROMPTS:,} prompts in all) with a valid HS256 token; both servers have a pool of "
-        f"{POOL_SIZE} connections. Ratios are vidprompt ÷ floor (median of per-round ratios); "
+        f"{PROMPTS:,} prompts in all) with one valid HS256 token, which both servers remember "
+        f"once verified; both have a pool of {POOL_SIZE} connections. Ratios are vidprompt ÷ "
+        f"floor (median of per-round ratios); "
         f"goals at concurrency {' and '.join(map(str, LOADED))}: throughput ≥ {RATE_GOAL}, "
         f"p99 ≤ {P99_GOAL}. Command: `uv run python -m bench api`.\n\n"
         + table(levels)

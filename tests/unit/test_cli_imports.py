@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 HEAVY = ("fastapi", "starlette", "uvicorn", "google.genai", "pglast", "httpx", "cryptography")
+# What no help needs: the settings and the database driver.
+NOT_FOR_HELP = ("pydantic_settings", "psycopg", "psycopg_pool")
 
 _PROBE = """
 import json, sys
@@ -33,7 +35,9 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def _loaded_after(argv: list[str] | None = None, *, cwd: Path | None = None) -> set[str]:
+def _loaded_after(
+    argv: list[str] | None = None, *, cwd: Path | None = None, heavy: tuple[str, ...] = HEAVY
+) -> set[str]:
     """The heavy modules loaded in a fresh interpreter after importing vidprompt.cli (and
     running it with ``argv``, if given)."""
     done = subprocess.run(
@@ -45,7 +49,7 @@ def _loaded_after(argv: list[str] | None = None, *, cwd: Path | None = None) -> 
         cwd=cwd,
     )
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    return {name for name in HEAVY if any(m == name or m.startswith(f"{name}.") for m in loaded)}
+    return {name for name in heavy if any(m == name or m.startswith(f"{name}.") for m in loaded)}
 
 
 def test_importing_the_command_line_loads_no_heavy_library() -> None:
@@ -58,6 +62,11 @@ def test_importing_the_command_line_loads_no_heavy_library() -> None:
 def test_help_and_db_url_load_no_heavy_library(argv: list[str], tmp_path: Path) -> None:
     """In a folder without a local database, so ``db url`` fails as a user would see it."""
     assert _loaded_after(argv, cwd=tmp_path) == set()
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["db", "--help"], ["serve", "--help"]])
+def test_help_loads_neither_the_settings_nor_the_driver(argv: list[str], tmp_path: Path) -> None:
+    assert _loaded_after(argv, cwd=tmp_path, heavy=NOT_FOR_HELP) == set()
 
 
 def test_the_type_commands_default_paths_are_the_schema_packages() -> None:

@@ -38,26 +38,48 @@ class VerifiedTokens:
         self.remembers = verifier.remote is None
         self._size = size
         self._clock = clock
-        self._known: dict[str, tuple[Claims, float]] = {}
+        self._known: dict[str, _Known] = {}
 
     def __len__(self) -> int:
         return len(self._known)
 
     def verify(self, token: str) -> Claims:
+        return self._lookup(token).claims
+
+    def scope(self, token: str) -> tuple[Claims, Scope]:
+        """The token's claims and the scope they make, both remembered with the token."""
+        known = self._lookup(token)
+        if known.scope is None:
+            known.scope = Scope.from_claims(known.claims.payload)
+        return known.claims, known.scope
+
+    def _lookup(self, token: str) -> _Known:
         known = self._known.get(token)
         if known is not None:
-            claims, expires = known
-            if self._clock() < expires:
-                return claims
+            if self._clock() < known.expires:
+                return known
             del self._known[token]
             raise AuthError("The token was refused: Signature has expired.", code=CLAIMS_REFUSED)
         claims = self.verifier.verify(token)
         expiry = claims.payload.get("exp")
+        known = _Known(claims, float("inf"))
         if self.remembers and isinstance(expiry, int | float) and not isinstance(expiry, bool):
             if len(self._known) >= self._size:
                 del self._known[next(iter(self._known))]  # the oldest
-            self._known[token] = (claims, expiry + self.verifier.leeway)
-        return claims
+            known.expires = expiry + self.verifier.leeway
+            self._known[token] = known
+        return known
+
+
+class _Known:
+    """A verified token's claims, when they expire, and (once asked for) their scope."""
+
+    __slots__ = ("claims", "expires", "scope")
+
+    def __init__(self, claims: Claims, expires: float) -> None:
+        self.claims = claims
+        self.expires = expires
+        self.scope: Scope | None = None
 
 
 bearer = HTTPBearer(
@@ -78,15 +100,11 @@ async def caller_claims(request: Request, credentials: Credentials) -> Claims:
     PostgREST answers without an anon role): it would see nothing anyway, and refusing
     first means a 401 comes before any validation error.
     """
-    if "authorization" not in request.headers:
-        raise AuthError("This needs an access token: sign in first.", code=JWT_REQUIRED)
-    if credentials is None:
-        raise AuthError("The Authorization header must be 'Bearer <token>'.", code=INVALID_JWT)
-    tokens: VerifiedTokens = request.app.state.verified_tokens
+    tokens, token = _bearer(request, credentials)
     if tokens.remembers:
-        claims = tokens.verify(credentials.credentials)
+        claims = tokens.verify(token)
     else:  # may fetch the JWKS: keep the event loop free meanwhile
-        claims = await run_in_threadpool(tokens.verify, credentials.credentials)
+        claims = await run_in_threadpool(tokens.verify, token)
     request.state.user_id = str(claims.user_id)
     return claims
 
@@ -100,11 +118,28 @@ async def caller_scope(request: Request, credentials: Credentials) -> Scope:
     It checks the token itself rather than depending on :func:`caller_claims`: every
     dependency level costs FastAPI's resolver time on each request of the busiest routes.
     """
-    claims = await caller_claims(request, credentials)
-    return Scope.from_claims(claims.payload)
+    tokens, token = _bearer(request, credentials)
+    if tokens.remembers:
+        claims, scope = tokens.scope(token)
+    else:
+        claims, scope = await run_in_threadpool(tokens.scope, token)
+    request.state.user_id = str(claims.user_id)
+    return scope
 
 
 ScopeDep = Annotated[Scope, Depends(caller_scope)]
+
+
+def _bearer(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> tuple[VerifiedTokens, str]:
+    """The app's verified tokens and the request's bearer token, or the 401 of its absence."""
+    if "authorization" not in request.headers:
+        raise AuthError("This needs an access token: sign in first.", code=JWT_REQUIRED)
+    if credentials is None:
+        raise AuthError("The Authorization header must be 'Bearer <token>'.", code=INVALID_JWT)
+    tokens: VerifiedTokens = request.app.state.verified_tokens
+    return tokens, credentials.credentials
 
 
 # The accessors are async only so that FastAPI calls them inline: it runs plain functions

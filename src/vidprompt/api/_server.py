@@ -35,96 +35,103 @@ class HeadTooLarge(Exception):
     """The request line and headers are longer than the server reads."""
 
 
-def request_deadline_protocol(timeout_s: float) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol, closing a connection whose request is not read in time
-    and refusing a request head over :data:`MAX_REQUEST_HEAD_BYTES`."""
+class DeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, closing a connection whose request is not read within
+    :attr:`timeout_s` and refusing a request head over :data:`MAX_REQUEST_HEAD_BYTES`.
 
-    class DeadlineProtocol(HttpToolsProtocol):
-        _deadline: asyncio.TimerHandle | None = None
-        # Between requests and while one is read, until its last byte: the deadline runs.
-        _reading = True
-        # While a request's line and headers are read: their size is counted.
-        _in_head = True
-        _head_bytes = 0
-        # The request line and headers the parser has handed over, for the current request.
-        _counted = 0
+    One timer per connection checks the time the current wait began; a quick request merely
+    moves that time, so keeping a connection alive costs no timer of its own per request.
+    """
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._watch()
+    timeout_s: float = 30.0
+    _deadline: asyncio.TimerHandle | None = None
+    # Between requests and while one is read, until its last byte: the deadline runs.
+    _reading = True
+    # When the wait for the current request began (the connection, or the last response).
+    _since = 0.0
+    # While a request's line and headers are read: their size is counted.
+    _in_head = True
+    _head_bytes = 0
+    # The request line and headers the parser has handed over, for the current request.
+    _counted = 0
 
-        def data_received(self, data: bytes) -> None:
-            if self._in_head:
-                # A head still incomplete after this many bytes is too large (one long
-                # header line is counted here too, before the parser hands it over).
-                self._head_bytes += len(data)
-            super().data_received(data)
-            if self._in_head and self._head_bytes > MAX_REQUEST_HEAD_BYTES:
-                self._refuse_head()
-                return
-            self._watch()
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._since = self.loop.time()
+        self._deadline = self.loop.call_later(self.timeout_s, self._check)
 
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            self._reading = True
-            self._counted = 0
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            # A head still incomplete after this many bytes is too large (one long header
+            # line is counted here too, before the parser hands it over).
+            self._head_bytes += len(data)
+        super().data_received(data)
+        if self._in_head and self._head_bytes > MAX_REQUEST_HEAD_BYTES:
+            self._refuse_head()
 
-        def on_url(self, url: bytes) -> None:
-            self._count(len(url))
-            super().on_url(url)
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._counted = 0
 
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._count(len(name) + len(value) + 4)
-            super().on_header(name, value)
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
 
-        def on_headers_complete(self) -> None:
-            self._in_head = False
-            self._head_bytes = 0
-            super().on_headers_complete()
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
 
-        def on_message_complete(self) -> None:
-            self._reading = False
-            self._in_head = True
-            super().on_message_complete()
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        super().on_headers_complete()
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            self._reading = True
-            self._watch()
+    def on_message_complete(self) -> None:
+        self._reading = False
+        self._in_head = True
+        super().on_message_complete()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._reading = True
+        self._since = self.loop.time()
+        if self._deadline is None and not self.transport.is_closing():
+            self._deadline = self.loop.call_later(self.timeout_s, self._check)
 
-        def _count(self, size: int) -> None:
-            """Raised inside the parser's callback, the error becomes uvicorn's 400."""
-            self._counted += size
-            if self._counted > MAX_REQUEST_HEAD_BYTES:
-                raise HeadTooLarge
-
-        def _refuse_head(self) -> None:
-            self._disarm()
-            if not self.transport.is_closing():
-                self.send_400_response("Request head too large.")
-
-        def _watch(self) -> None:
-            """Arm the deadline while a request is awaited or being read, else disarm it."""
-            if not self._reading:
-                self._disarm()
-            elif self._deadline is None and not self.transport.is_closing():
-                self._deadline = self.loop.call_later(timeout_s, self._expire)
-
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _expire(self) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
             self._deadline = None
-            if self._reading and not self.transport.is_closing():
-                self.transport.close()
+        super().connection_lost(exc)
 
-    return DeadlineProtocol
+    def _count(self, size: int) -> None:
+        """Raised inside the parser's callback, the error becomes uvicorn's 400."""
+        self._counted += size
+        if self._counted > MAX_REQUEST_HEAD_BYTES:
+            raise HeadTooLarge
+
+    def _refuse_head(self) -> None:
+        if not self.transport.is_closing():
+            self.send_400_response("Request head too large.")
+
+    def _check(self) -> None:
+        """Close the connection if its wait is over; else look again when it would be.
+
+        While a request is handled no wait runs: its response arms the timer again.
+        """
+        self._deadline = None
+        if not self._reading or self.transport.is_closing():
+            return
+        left = self._since + self.timeout_s - self.loop.time()
+        if left <= 0:
+            self.transport.close()
+        else:
+            self._deadline = self.loop.call_later(left, self._check)
+
+
+def request_deadline_protocol(timeout_s: float) -> type[DeadlineProtocol]:
+    """:class:`DeadlineProtocol` with the deadline ``timeout_s``."""
+    return type("DeadlineProtocol", (DeadlineProtocol,), {"timeout_s": timeout_s})
 
 
 def server_config(app: FastAPI, settings: Settings, *, host: str, port: int) -> uvicorn.Config:

@@ -18,12 +18,10 @@ _ENVELOPE_BYTES = 64 * 1024
 
 def is_upload(scope: Scope) -> bool:
     """Whether the request is an image upload: multipart form data posted to ``/images``."""
+    if scope.get("method") != "POST" or scope.get("path") != UPLOAD_PATH:
+        return False
     content_type = Headers(scope=scope).get("content-type", "")
-    return (
-        scope.get("method") == "POST"
-        and scope.get("path") == UPLOAD_PATH
-        and content_type.split(";", 1)[0].strip().lower() == "multipart/form-data"
-    )
+    return content_type.split(";", 1)[0].strip().lower() == "multipart/form-data"
 
 
 class UploadAwareBodyLimit:

@@ -7,6 +7,8 @@ message and what to do, with exit status 1; ``--debug`` shows the traceback inst
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from vidprompt.cli import auth, db, demo, init, lint, migration, serve, types, verify, worker
@@ -33,6 +35,7 @@ app.command("init")(init.init)
 db.app.command("lint")(lint.lint)
 
 _debug = False
+_HELP = frozenset(("-h", "--help"))  # as context_settings names them
 
 
 @app.callback()
@@ -41,10 +44,13 @@ def _start(
         False, "--debug", envvar="VIDPROMPT_DEBUG", help="Show the traceback when a command fails."
     ),
 ) -> None:
-    """Validate the settings once, before any command runs."""
+    """Validate the settings once, before any command runs (not for a command's help:
+    showing it needs no settings, and loading them is most of its start-up time)."""
     global _debug
     _debug = debug
-    checked_settings()
+    # The group's context no longer holds the subcommand's arguments: read the command line.
+    if _HELP.isdisjoint(sys.argv[1:]):
+        checked_settings()
 
 
 def main() -> None:

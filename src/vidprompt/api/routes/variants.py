@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
+from vidprompt.api._fast_lane import FastGet, bounded_int, bounded_str
 from vidprompt.api._openapi import problems
 from vidprompt.api._responses import (
     JSONBody,
@@ -35,7 +36,7 @@ from vidprompt.api._schemas import (
 )
 from vidprompt.errors import InvalidInput
 from vidprompt.generation import enqueue_generation
-from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, Variant
+from vidprompt.prompts import DEFAULT_VARIANT_PAGE_SIZE, MAX_VARIANT_PAGE_SIZE, Variant
 
 if TYPE_CHECKING:
     from vidprompt.config import Settings
@@ -50,6 +51,8 @@ DRAFT_MODEL = "manual"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Told to a client whose retry was answered from the first request.
 REPLAYED_HEADER = "Idempotent-Replayed"
+# The longest page cursor a client may send back.
+MAX_CURSOR_CHARS = 200
 
 
 @router.get(
@@ -65,7 +68,7 @@ async def list_variants(
         DEFAULT_VARIANT_PAGE_SIZE
     ),
     after: Annotated[
-        str | None, Query(max_length=200, description="A page's `next_cursor`.")
+        str | None, Query(max_length=MAX_CURSOR_CHARS, description="A page's `next_cursor`.")
     ] = None,
 ) -> JSONBody:
     """Oldest first, each with ``position`` and ``total`` (counted across pages), for "2 von
@@ -207,6 +210,21 @@ async def mark_primary(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) 
     """The image's previous primary variant stops being primary, in the same transaction."""
     await store.mark_primary(scope, variant_id)
     return variant_response(await store.get_variant(scope, variant_id))
+
+
+# The busiest reads, served without FastAPI's per-request resolver when plainly well-formed
+# (see vidprompt.api._fast_lane); the readers accept what the declarations above accept.
+FAST_LANES = (
+    FastGet(
+        "/images/{image_id}/variants",
+        list_variants,
+        query={
+            "limit": bounded_int(1, MAX_VARIANT_PAGE_SIZE),
+            "after": bounded_str(MAX_CURSOR_CHARS),
+        },
+    ),
+    FastGet("/variants/{variant_id}", get_variant),
+)
 
 
 @router.delete(

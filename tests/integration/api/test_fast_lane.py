@@ -1,0 +1,193 @@
+"""The fast lane of the busiest reads answers exactly as the FastAPI routes behind it.
+
+Each request goes to the app as it is and to the same app without its fast lanes; both must
+give the same status, body and problem, whoever asks and however odd the request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Match
+
+from tests._support import create_image, create_prompt
+from tests.integration.api._signing import claims, hs256
+from tests.integration.api.conftest import bearer
+from vidprompt.api import create_app
+from vidprompt.api._fast_lane import FastGet
+from vidprompt.api.routes import variants
+
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Iterator, Mapping
+
+    from httpx2 import Response
+
+    from tests._support import Conn
+    from vidprompt.config import Settings
+
+
+@pytest.fixture
+def clients(api_settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
+    """The app with its fast lanes, and the same app with only its FastAPI routes."""
+    fast, full = create_app(api_settings), create_app(api_settings)
+    full.router.routes[:] = [r for r in full.router.routes if not isinstance(r, FastGet)]
+    assert len(full.router.routes) < len(fast.router.routes)
+    with TestClient(fast) as with_lanes, TestClient(full) as without:
+        yield with_lanes, without
+
+
+def _answer(response: Response) -> tuple[int, str | None, Any]:
+    body = response.json() if response.content else None
+    if isinstance(body, dict) and "request_id" in body:
+        body.pop("request_id")  # differs per request by design
+    return response.status_code, response.headers.get("content-type"), body
+
+
+def _same(
+    clients: tuple[TestClient, TestClient],
+    path: str,
+    headers: Mapping[str, str] | Mapping[bytes, bytes],
+) -> tuple[int, str | None, Any]:
+    fast, full = (_answer(client.get(path, headers=headers)) for client in clients)
+    assert fast == full, path
+    return fast
+
+
+@pytest.fixture
+def image(admin: Conn, alice: uuid.UUID) -> uuid.UUID:
+    made = create_image(admin, alice)
+    with admin.transaction():
+        for number in range(3):
+            create_prompt(admin, alice, made, f"v{number}")
+    return made
+
+
+QUERIES = [
+    "",
+    "?limit=2",
+    "?limit=200",
+    "?limit=0",
+    "?limit=201",
+    "?limit=02",
+    "?limit=+2",
+    "?limit=2&limit=3",
+    "?limit=",
+    "?limit=%32",
+    "?limit=%FF",
+    "?after=",
+    "?after=bm90LWEtY3Vyc29y",
+    "?after=" + "x" * 201,
+    "?other=1",
+    "?limit=2&other=1",
+    "?limit",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_page_of_variants_is_the_same_answer_either_way(
+    clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID, query: str
+) -> None:
+    _same(clients, f"/images/{image}/variants{query}", bearer(alice))
+
+
+def test_the_next_page_is_the_same_either_way(
+    clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID
+) -> None:
+    status, _, first = _same(clients, f"/images/{image}/variants?limit=2", bearer(alice))
+    assert (status, first["total"], len(first["items"])) == (200, 3, 2)
+    _, _, rest = _same(
+        clients, f"/images/{image}/variants?limit=2&after={first['next_cursor']}", bearer(alice)
+    )
+    assert [v["position"] for v in rest["items"]] == [3]
+
+
+def test_the_owner_reads_and_another_user_gets_404_either_way(
+    clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID, bob: uuid.UUID
+) -> None:
+    listed = _same(clients, f"/images/{image}/variants", bearer(alice))
+    assert listed[0] == 200
+    variant = listed[2]["items"][0]["id"]
+    assert _same(clients, f"/variants/{variant}", bearer(alice))[0] == 200
+    for path in (f"/images/{image}/variants", f"/variants/{variant}"):
+        assert _same(clients, path, bearer(bob))[2]["code"] == "not_found"
+        # Upper-case hex digits name the same uuid.
+        shouting = path.replace(path.split("/")[2], path.split("/")[2].upper())
+        assert _same(clients, shouting, bearer(alice))[0] == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": ""},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Bearer a b"},
+        {b"Authorization": "Bearer eyJ\u00e9".encode("latin-1")},
+    ],
+)
+def test_a_missing_or_bad_token_is_the_same_401_either_way(
+    clients: tuple[TestClient, TestClient],
+    image: uuid.UUID,
+    headers: Mapping[str, str] | Mapping[bytes, bytes],
+) -> None:
+    status, content_type, problem = _same(clients, f"/images/{image}/variants", headers)
+    assert (status, content_type) == (401, "application/problem+json")
+    assert problem["code"].startswith("PGRST")
+
+
+def test_a_lowercase_scheme_and_a_token_of_another_role_either_way(
+    clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID
+) -> None:
+    token = bearer(alice)["Authorization"].removeprefix("Bearer ")
+    lowercase = {"Authorization": f"bearer {token}"}
+    assert _same(clients, f"/images/{image}/variants", lowercase)[0] == 200
+    service = hs256(claims(alice, role="service_role"))
+    refused = _same(clients, f"/images/{image}/variants", {"Authorization": f"Bearer {service}"})
+    assert refused[0] == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/images/not-a-uuid/variants",
+        "/images/00000000-0000-0000-0000-000000000000/variants",
+        "/images/{image}/variants/",
+        "/variants/{image}x",
+        "/images/{{{image}}}/variants",
+    ],
+)
+def test_odd_paths_are_the_same_answer_either_way(
+    clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID, path: str
+) -> None:
+    _same(clients, path.format(image=image), bearer(alice))
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "claimed"),
+    [
+        (b"", [(b"authorization", b"Bearer abc.def.ghi")], True),
+        (b"limit=2&after=abc", [(b"authorization", b"Bearer abc.def.ghi")], True),
+        (b"limit=02", [(b"authorization", b"Bearer abc.def.ghi")], False),
+        (b"", [(b"authorization", b"bearer abc.def.ghi")], False),
+        (b"", [], False),
+    ],
+)
+def test_the_lane_claims_only_plain_requests(
+    query: bytes, headers: list[tuple[bytes, bytes]], claimed: bool
+) -> None:
+    """The comparisons above cover both paths: plain requests take the lane, others do not."""
+    lane = next(r for r in variants.FAST_LANES if r.path == "/images/{image_id}/variants")
+    request = {
+        "type": "http",
+        "method": "GET",
+        "path": "/images/0b6f1f0e-3c1a-4a8e-9a34-1d2c3b4a5f60/variants",
+        "query_string": query,
+        "headers": headers,
+    }
+    assert (lane.matches(request)[0] is Match.FULL) is claimed
