@@ -42,11 +42,7 @@ SUITE_SWITCHES = ("VIDPROMPT_TEST_PG", "VIDPROMPT_SCREENSHOTS")
 
 def is_foreign(name: str) -> bool:
     """Whether an environment variable would configure vidprompt or a provider under test."""
-    return (
-        name.startswith(_FOREIGN_PREFIXES)
-        or name in _FOREIGN_NAMES
-        or name.endswith("_API_KEY")
-    )
+    return name.startswith(_FOREIGN_PREFIXES) or name in _FOREIGN_NAMES or name.endswith("_API_KEY")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -56,9 +56,7 @@ def cli_env(pg_bin_dir: Path | None) -> dict[str, str]:
 
 
 @pytest.fixture
-def vidprompt(
-    project: Path, cli_env: dict[str, str], pg_bin_dir: Path | None
-) -> Iterator[Run]:
+def vidprompt(project: Path, cli_env: dict[str, str], pg_bin_dir: Path | None) -> Iterator[Run]:
     """Run ``vidprompt ARGS`` in the project folder; its local database is stopped afterwards."""
 
     def run(
