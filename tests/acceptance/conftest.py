@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -45,14 +46,49 @@ def _discard(server: LocalServer) -> None:
         time.sleep(0.05)
 
 
+@pytest.fixture(scope="session")
+def _pushed_state(reachable_tmp: Path, pg_bin_dir: Path | None) -> Path:
+    """The ``.vidprompt/`` folder ``vidprompt db push`` leaves in a new project, made once per
+    worker and stopped cleanly, for ``local_database_pushed`` to copy."""
+    workdir = reachable_tmp / "pushed" / "project"
+    shutil.copytree(REPO / "supabase", workdir / "supabase")
+    subprocess.run(
+        [sys.executable, "-m", "vidprompt", "db", "push"],
+        cwd=workdir,
+        env=_command_env(pg_bin_dir),
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=pg_bin_dir).stop()
+    return workdir / STATE_DIR
+
+
 @pytest.fixture
-def cli_env(pg_bin_dir: Path | None) -> dict[str, str]:
-    """The environment commands run in: the test machine's, without anything that would
-    configure vidprompt, a Supabase project or a provider (see ``is_foreign``)."""
+def local_database_pushed(project: Path, _pushed_state: Path, pg_bin_dir: Path | None) -> None:
+    """The project's local database exists, with every migration pushed, and runs: a copy of
+    one made once per worker, for tests about what comes after ``db push`` (a new project's
+    first push is tested on its own). It runs on a port of its own, not the original's."""
+    # cp -a keeps the owners: as root, the cluster's files belong to its system user.
+    subprocess.run(["cp", "-a", str(_pushed_state), str(project / STATE_DIR)], check=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    LocalServer(project / STATE_DIR / "pgdata", bin_dir=pg_bin_dir).start(port=port)
+
+
+def _command_env(pg_bin_dir: Path | None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not is_foreign(name)}
     if pg_bin_dir is not None:
         env["VIDPROMPT_PG_BIN_DIR"] = str(pg_bin_dir)
     return env
+
+
+@pytest.fixture
+def cli_env(pg_bin_dir: Path | None) -> dict[str, str]:
+    """The environment commands run in: the test machine's, without anything that would
+    configure vidprompt, a Supabase project or a provider (see ``is_foreign``)."""
+    return _command_env(pg_bin_dir)
 
 
 @pytest.fixture
