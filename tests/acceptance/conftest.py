@@ -52,14 +52,16 @@ def _pushed_state(reachable_tmp: Path, pg_bin_dir: Path | None) -> Path:
     worker and stopped cleanly, for ``local_database_pushed`` to copy."""
     workdir = reachable_tmp / "pushed" / "project"
     shutil.copytree(REPO / "supabase", workdir / "supabase")
-    subprocess.run(
+    pushed = subprocess.run(
         [sys.executable, "-m", "vidprompt", "db", "push"],
         cwd=workdir,
         env=_command_env(pg_bin_dir),
         capture_output=True,
-        check=True,
+        text=True,
+        check=False,
         timeout=180,
     )
+    assert pushed.returncode == 0, f"db push exited {pushed.returncode}:\n{pushed.stderr}"
     LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=pg_bin_dir).stop()
     return workdir / STATE_DIR
 
