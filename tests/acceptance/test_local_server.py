@@ -109,6 +109,7 @@ def _login(url: str, **override: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(psycopg.conninfo.make_conninfo(url, **override), connect_timeout=5)
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_the_url_admits_its_owner_and_nobody_without_the_credentials(
     vidprompt: Run, project: Path
 ) -> None:
@@ -131,6 +132,7 @@ def test_the_url_admits_its_owner_and_nobody_without_the_credentials(
     assert all(rule[-1] == "scram-sha-256" for rule in rules)
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_psql_works_with_the_url_and_another_os_user_is_refused(
     vidprompt: Run, pg_bin_dir: Path | None
 ) -> None:

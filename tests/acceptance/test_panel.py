@@ -130,6 +130,7 @@ def _generate(page: Page, *, suggestions: list[str], camera: str, effects: list[
     page.get_by_role("button", name="Generieren").click()
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_the_panel_from_upload_to_delete_in_chromium(panel_url: str, tmp_path: Path) -> None:
     errors: list[str] = []
     image = tmp_path / "photo.png"

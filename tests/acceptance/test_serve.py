@@ -95,6 +95,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_the_frontend_flow_over_http_with_a_token_from_auth_token(
     vidprompt: Run, serve: Serve, project: Path, server_log: Path
 ) -> None:
@@ -123,6 +124,7 @@ def test_the_frontend_flow_over_http_with_a_token_from_auth_token(
     assert (probe["message"], probe["path"], probe["status"]) == ("request", "/health", 200)
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_the_same_user_gets_the_same_id_and_tokens_keep_working_across_restarts(
     vidprompt: Run, serve: Serve
 ) -> None:
@@ -181,6 +183,7 @@ def test_a_database_without_the_migrations_is_refused(vidprompt: Run) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_with_worker_a_generation_request_is_completed_in_the_same_process(
     vidprompt: Run, serve: Serve, project: Path
 ) -> None:

@@ -25,6 +25,7 @@ from vidprompt.config import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from tests._support import Conn
 
@@ -51,15 +52,16 @@ class UserToken:
 
 
 @pytest.fixture
-def app_under_test(api_settings: Settings, admin: Conn) -> Iterator[None]:
+def app_under_test(api_settings: Settings, admin: Conn, tmp_path: Path) -> Iterator[None]:
     """The app, started by schemathesis's own ASGI client, with ``USER`` signed up; requests
-    and schemathesis's own probes reach it through ``schema.app``."""
+    and schemathesis's own probes reach it through ``schema.app``. Uploads go to the test's
+    own folder, not the checkout's (where every worker would write)."""
     admin.execute(
         "insert into auth.users (id, email, aud, role) values"
         " (%s, 'fuzz@example.test', 'authenticated', 'authenticated')",
         [USER],
     )
-    app = create_app(api_settings)
+    app = create_app(api_settings, workdir=tmp_path)
     schema.app = app
     with ASGIClient(cast("Any", app)):
         yield

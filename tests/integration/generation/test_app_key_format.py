@@ -81,6 +81,8 @@ def test_settings_read_the_apps_variable() -> None:
         ),
         ("00:11:22", KeyCipher(None, app_secret=SECRET, writes="app"), "neither vidprompt's form"),
     ],
+    # Named, not shown: the random keys would give each pytest-xdist worker other test ids.
+    ids=["other-secret", "bad-tag", "no-app-secret", "no-server-key", "plaintext", "short"],
 )
 def test_an_undecryptable_key_names_the_format_problem(
     stored: str, cipher: KeyCipher, named: str
@@ -92,7 +94,11 @@ def test_an_undecryptable_key_names_the_format_problem(
     assert SECRET not in caught.value.message
 
 
-@pytest.mark.parametrize("secret", ["", "abc", "z" * 64, SECRET[:-2], SECRET + "00"])
+@pytest.mark.parametrize(
+    "secret",
+    ["", "abc", "z" * 64, SECRET[:-2], SECRET + "00"],
+    ids=["empty", "short", "not-hex", "one-byte-short", "one-byte-long"],
+)
 def test_a_malformed_app_secret_is_a_config_error(secret: str) -> None:
     with pytest.raises(ConfigError, match="64 hex characters"):
         KeyCipher(None, app_secret=secret, writes="app")
