@@ -204,6 +204,7 @@ class ErrorCode(StrEnum):
     IMAGE_TOO_LARGE = "image_too_large"
     IMAGE_UNSUPPORTED = "image_unsupported"
     WORKER_LOST = "worker_lost"
+    INVALID_INPUTS = "invalid_inputs"
     INTERNAL_ERROR = "internal_error"
 
 
@@ -224,6 +225,7 @@ _MESSAGES = {
     ErrorCode.IMAGE_TOO_LARGE: "The image is too large to send to the AI provider.",
     ErrorCode.IMAGE_UNSUPPORTED: "The image format is not supported.",
     ErrorCode.WORKER_LOST: "Generation was interrupted too many times.",
+    ErrorCode.INVALID_INPUTS: "The variant's stored inputs cannot be used; edit them.",
     ErrorCode.INTERNAL_ERROR: "Generation failed unexpectedly.",
 }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vidprompt.database import Scope, named_queries
-from vidprompt.errors import ErrorCode
+from vidprompt.errors import ErrorCode, GenerationError, InvalidInput
 from vidprompt.generation._provider import PromptRequest
 from vidprompt.prompts._models import GenerationInputs, stored_inputs, with_inputs
 from vidprompt.storage._sources import ImageRef
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
 
     from vidprompt.database import Database
-    from vidprompt.errors import GenerationError
     from vidprompt.generation._provider import GeneratedPrompt
 
 CHANNEL = "vidprompt_generation_jobs"
@@ -82,8 +81,21 @@ class JobQueue:
         """
         async with self.db.transaction(_SERVICE) as tx:
             claimed = await tx.queue(_CLAIM, self._claim_params(busy_users))
-        row = claimed.one()
-        return ClaimedJob.from_row(row) if row else None
+        return await self._read(claimed.one())
+
+    async def _read(self, row: Mapping[str, Any] | None) -> ClaimedJob | None:
+        """The claimed job of ``row``; a job whose stored inputs no generation can use (its
+        owner wrote them around vidprompt) is failed at once, saying why, instead of being
+        claimed again until its attempts run out. None then, as when nothing was due."""
+        if row is None:
+            return None
+        try:
+            return ClaimedJob.from_row(row)
+        except InvalidInput as exc:
+            guard = {"id": row["id"], "worker": self.worker_id, "attempt": row["attempts"]}
+            refused = GenerationError(ErrorCode.INVALID_INPUTS, f"{exc} Edit the variant.")
+            await self._one("fail", **guard, code=refused.code.value, message=str(refused))
+            return None
 
     def _claim_params(self, busy_users: Collection[uuid.UUID]) -> dict[str, object]:
         return {"worker": self.worker_id, "lease_s": self.lease_s, "busy_users": list(busy_users)}
@@ -116,7 +128,7 @@ class JobQueue:
             finished = await tx.queue(queries()[name], guard | params)
             claimed = await tx.queue(_CLAIM, self._claim_params(busy_users)) if claim_next else None
         row = claimed.one() if claimed is not None else None
-        return finished.one() is not None, ClaimedJob.from_row(row) if row else None
+        return finished.one() is not None, await self._read(row)
 
     async def release(self, job: ClaimedJob) -> bool:
         """Hand the job back unfinished, due at once; the claim does not count as an attempt."""

@@ -89,11 +89,18 @@ def input_values(
 
 
 def stored_inputs(model: type[I], row: Mapping[str, Any]) -> I:
-    """``model`` of a stored row; a null where vidprompt always writes a value reads as the
-    column's default (a client that bypassed vidprompt may have written it)."""
-    return model.model_validate(
-        {name: row[name] for name in model.model_fields if row[name] is not None}
-    )
+    """``model`` of a stored row, as a client that bypassed vidprompt may have written it: a
+    null where vidprompt always writes a value reads as the column's default, and a film
+    effect stored twice (no database rule forbids it) counts once. InvalidInput naming the
+    field for what the database allows but no generation can use (a nested array)."""
+    values = {name: row[name] for name in model.model_fields if row[name] is not None}
+    effects = values.get("film_effects")
+    if isinstance(effects, list):
+        values["film_effects"] = [e for i, e in enumerate(effects) if e not in effects[:i]]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise refusal(exc) from None
 
 
 def _columns(model: type[BaseModel], table: str | None = None) -> bytes:

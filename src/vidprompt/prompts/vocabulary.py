@@ -6,8 +6,9 @@ The keys' :data:`CameraStyle` and :data:`FilmEffect` types stand beside the tabl
 check that both list the same keys, in the same order, as the migrations' check constraints
 and the generated ``db_types``. The static camera is stored as ``'statisch'``, the column
 default, so rows never disagree on ``'static'`` versus ``'statisch'`` (the app's original
-flaw). Every rule here is also a database rule, so a client that bypasses vidprompt cannot
-store what vidprompt would refuse.
+flaw). Every rule here but one is also a database rule, so a client that bypasses vidprompt
+cannot store what vidprompt would refuse; the exception is a film effect chosen twice, which
+the worker reads once (``stored_inputs``).
 
 The field types (:data:`PromptText`, :data:`Instruction`, :data:`FilmEffects`) are what the
 variant models of :mod:`vidprompt.prompts._models` are made of; the functions below apply the

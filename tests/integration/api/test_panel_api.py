@@ -160,6 +160,21 @@ def test_local_sign_in_needs_the_key_the_server_printed(
     assert signed.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "email", ["a\u0000b@example.test", "a" * 300 + "@example.test"], ids=["nul", "too-long"]
+)
+def test_local_sign_in_refuses_an_email_the_users_table_cannot_hold(
+    make_app: Callable[..., TestClient], schema_url: str, admin: Conn, email: str
+) -> None:
+    """A NUL or more than auth.users.email's 255 characters: 422 naming the field, no user."""
+    sign_in = LocalSignIn(schema_url, SECRET)
+    client = make_app(sign_in)
+    refused = client.post("/panel/local-session", json={"email": email, "key": sign_in.key})
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_input")
+    assert "email" in refused.text
+    assert admin.execute("select count(*) from auth.users").fetchone() == (0,)
+
+
 @pytest.mark.parametrize("host", ["rebind.attacker.example", "example.com:8000", "10.0.0.1"])
 def test_local_sign_in_refuses_a_host_name_that_is_not_this_machine(
     make_app: Callable[..., TestClient], schema_url: str, admin: Conn, host: str

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import TYPE_CHECKING
 
+import psycopg
 import pytest
 
 from tests.integration.generation._world import (
@@ -31,14 +33,14 @@ from vidprompt.generation import (
 from vidprompt.generation._queue import JobQueue
 
 if TYPE_CHECKING:
+    import uuid
     from pathlib import Path
 
-    from vidprompt.generation import Provider
+    from vidprompt.generation import PromptRequest, Provider
 
 CALLS = 20
 _VARIANT = (
-    "select status, prompt_text, model_name, error_code, error_message"
-    " from public.video_prompts"
+    "select status, prompt_text, model_name, error_code, error_message from public.video_prompts"
 )
 # A variant in each status as a user's own writes can leave it (valid for the checks).
 _AS_STATUS = {
@@ -162,3 +164,81 @@ def test_of_concurrent_results_for_one_job_exactly_one_is_stored(schema_url: str
     assert rows(schema_url, "select state from public.generation_jobs") == [
         ("succeeded" if winner == "completed" else "failed",)
     ]
+
+
+class _RecordingProvider(CountingProvider):
+    """The stand-in provider, keeping every request it was sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[PromptRequest] = []
+
+    async def generate(self, request: PromptRequest) -> GeneratedPrompt:
+        self.requests.append(request)
+        return await super().generate(request)
+
+
+def _as_owner(url: str, owner_id: uuid.UUID, statement: str) -> None:
+    """``statement`` as the owner writes it through the Data API: role authenticated, RLS
+    and the column grants apply."""
+    with psycopg.connect(url) as conn:
+        claims = json.dumps({"sub": str(owner_id), "role": "authenticated"})
+        conn.execute(
+            "select set_config('role', 'authenticated', true),"
+            " set_config('request.jwt.claims', %s, true)",
+            (claims,),
+        )
+        assert conn.execute(statement.encode()).rowcount == 1
+
+
+def test_a_pending_variant_whose_owner_repeated_a_film_effect_is_generated_with_it_once(
+    schema_url: str, tmp_path: Path
+) -> None:
+    """The database lets a user store a film effect twice; the worker sends it once instead
+    of refusing the job on every claim until its attempts run out."""
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, make_settings(), owner))
+    _as_owner(
+        schema_url, owner.user_id, "update public.video_prompts set film_effects = '{noir,noir}'"
+    )
+    provider = _RecordingProvider()
+    _generate(schema_url, tmp_path, provider)
+    [(status, _, _, code, _)] = rows(schema_url, _VARIANT)
+    assert (status, code) == ("completed", None)
+    assert [request.film_effects for request in provider.requests] == [("noir",)]
+
+
+def test_a_pending_variant_whose_stored_inputs_cannot_be_read_fails_at_once_saying_so(
+    schema_url: str, tmp_path: Path
+) -> None:
+    """A stored value the database allows but a generation cannot use (a two-dimensional
+    array of film effects) fails the variant on its first claim, naming the field; the
+    provider is never called and the worker goes on with other jobs."""
+    owner = owner_with_image(schema_url)
+    asyncio.run(enqueue(schema_url, make_settings(), owner, 2))
+    _as_owner(
+        schema_url,
+        owner.user_id,
+        "update public.video_prompts set film_effects = '{{noir,soft}}'"
+        " where user_instruction = 'job 0'",
+    )
+    provider = _RecordingProvider()
+    _generate(schema_url, tmp_path, provider)
+    by_job = {
+        instruction: (status, code, message)
+        for instruction, status, code, message in rows(
+            schema_url,
+            "select user_instruction, status, error_code, error_message from public.video_prompts",
+        )
+    }
+    status, code, message = by_job["job 0"]
+    assert (status, code) == ("failed", "invalid_inputs")
+    assert "film_effects" in message
+    assert by_job["job 1"][:2] == ("completed", None)
+    assert [request.instruction for request in provider.requests] == ["job 1"]
+    [(attempts,)] = rows(
+        schema_url,
+        "select j.attempts from public.generation_jobs j join public.video_prompts v"
+        " on v.id = j.variant_id where v.user_instruction = 'job 0'",
+    )
+    assert attempts == 1

@@ -11,13 +11,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._local_sign_in import LocalSignIn, is_loopback
 from vidprompt.api._openapi import problems
 from vidprompt.errors import GenerationError, NotFound
+from vidprompt.prompts.vocabulary import storable
 from vidprompt.storage import ImageRef, ImageSource
 
 STATIC = resources.files("vidprompt.api").joinpath("static")
@@ -36,7 +37,8 @@ class PanelConfig(BaseModel):
 class LocalSignInRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(min_length=3, max_length=320)]
+    # auth.users.email is varchar(255); a NUL no text column can hold.
+    email: Annotated[str, Field(min_length=3, max_length=255), AfterValidator(storable)]
     key: Annotated[str, Field(max_length=200)] = ""  # the one `vidprompt serve` printed
 
 
