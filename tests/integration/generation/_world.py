@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vidprompt.db_types import VideoPromptsRow
+    from vidprompt.generation import Worker
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -124,6 +125,19 @@ async def wait_for(url: str, query: str, *, timeout_s: float = 60.0) -> None:
 
 
 ALL_DONE = "select not exists (select from public.video_prompts where status = 'pending')"
+
+
+def run_until_done(url: str, worker: Worker, *, timeout_s: float = 60.0) -> None:
+    """Run ``worker`` until no variant is pending, then stop it."""
+
+    async def run() -> None:
+        await worker.start()
+        try:
+            await wait_for(url, ALL_DONE, timeout_s=timeout_s)
+        finally:
+            await worker.close()
+
+    asyncio.run(run())
 
 
 class CountingProvider:

@@ -11,13 +11,12 @@ import psycopg
 import pytest
 
 from tests.integration.generation._world import (
-    ALL_DONE,
     CountingProvider,
     enqueue,
     make_settings,
     owner_with_image,
     rows,
-    wait_for,
+    run_until_done,
 )
 from vidprompt.database import Database
 from vidprompt.generation import (
@@ -64,15 +63,7 @@ def _generate(url: str, workdir: Path, provider: Provider) -> None:
             retry=RetryPolicy(attempts=1, base_delay=0.01, max_delay=0.02),
         ),
     )
-
-    async def run() -> None:
-        await worker.start()
-        try:
-            await wait_for(url, ALL_DONE)
-        finally:
-            await worker.close()
-
-    asyncio.run(run())
+    run_until_done(url, worker)
 
 
 def test_the_worker_completes_a_variant_with_the_text_and_the_model(
