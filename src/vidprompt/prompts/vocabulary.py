@@ -144,9 +144,9 @@ FilmEffects = Annotated[
 ]
 
 # Type forms are not types to mypy: the adapters' types are stated.
-_CAMERA_STYLE: TypeAdapter[CameraStyle] = TypeAdapter(CameraStyle)  # type: ignore[arg-type]
+_CAMERA_STYLE: TypeAdapter[CameraStyle] = TypeAdapter(CameraStyle)
 _FILM_EFFECTS: TypeAdapter[list[FilmEffect]] = TypeAdapter(FilmEffects)
-_INSTRUCTION: TypeAdapter[str | None] = TypeAdapter(Instruction | None)  # type: ignore[arg-type]
+_INSTRUCTION: TypeAdapter[str | None] = TypeAdapter(Instruction | None)
 _PROMPT_TEXT: TypeAdapter[str] = TypeAdapter(PromptText)
 
 
