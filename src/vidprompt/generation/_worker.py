@@ -378,7 +378,12 @@ class Worker:
     # --- helpers ---------------------------------------------------------------------
 
     async def _pause(self, seconds: float) -> None:
-        """Sleep until woken (NOTIFY, stop) or ``seconds`` pass."""
+        """Sleep until woken (NOTIFY, stop) or ``seconds`` pass; not at all once stopping.
+
+        The wake-up is shared and reset by whichever slot wakes first, so a slot that was
+        busy when stop() set it would otherwise sleep through the grace period."""
+        if self._stopping.is_set():
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 

@@ -305,6 +305,30 @@ def test_notify_wakes_an_idle_worker_that_would_not_poll_for_an_hour(
     asyncio.run(scenario())
 
 
+def test_an_idle_worker_stops_at_once_however_its_slots_interleave(
+    schema_url: str, tmp_path: Path
+) -> None:
+    """Stopping wakes every idle slot: a slot that was mid-claim when another slot woke and
+    reset the wake-up must not then sleep through the grace period (an hour here; the
+    default 20 s was what Ctrl-C on an idle worker sometimes cost)."""
+    settings = make_settings()
+    owner = owner_with_image(schema_url)
+
+    async def round_trip() -> None:
+        worker = _worker(
+            schema_url, settings, tmp_path, provider=CountingProvider(),
+            poll_s=3600, shutdown_grace_s=3600,
+        )  # fmt: skip
+        await worker.start()
+        await asyncio.sleep(0.3)  # both slots idle, then woken by the job's NOTIFY
+        await enqueue(schema_url, settings, owner)
+        await wait_for(schema_url, ALL_DONE, timeout_s=30)
+        await asyncio.wait_for(worker.close(), timeout=30)
+
+    for _ in range(12):
+        asyncio.run(round_trip())
+
+
 def test_without_listen_the_worker_finds_jobs_by_polling(schema_url: str, tmp_path: Path) -> None:
     settings = make_settings(transaction_pooler=True)
     owner = owner_with_image(schema_url)
