@@ -380,12 +380,20 @@ class Worker:
     async def _pause(self, seconds: float) -> None:
         """Sleep until woken (NOTIFY, stop) or ``seconds`` pass; not at all once stopping.
 
-        The wake-up is shared and reset by whichever slot wakes first, so a slot that was
-        busy when stop() set it would otherwise sleep through the grace period."""
+        It waits on the stop itself as well as the wake-up: the wake-up is shared and reset by
+        whichever slot wakes first, so a slot that starts waiting just after stop() set it
+        could otherwise find it reset and sleep through the grace period."""
         if self._stopping.is_set():
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+        waits = {
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(self._stopping.wait()),
+        }
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep ``seconds`` unless stopped meanwhile (a NOTIFY does not cut it short)."""
