@@ -1,0 +1,213 @@
+"""The stand-ins' functions, one by one: the names, signatures and answers of the real ones."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+import psycopg
+import pytest
+
+from vidprompt.database._standins import STANDIN_VERSION
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+def _value(conn: Conn, sql: str, params: list[object] | None = None) -> object:
+    row = conn.execute(sql.encode(), params).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _standin(conn: Conn, name: str) -> Conn:
+    conn.execute(f'create extension if not exists "{name}" with schema extensions'.encode())
+    version = _value(conn, "select extversion from pg_extension where extname = %s", [name])
+    if version != STANDIN_VERSION:
+        pytest.fail(f"this server has the real {name}; the stand-in test needs one without")
+    return conn
+
+
+def _signatures(conn: Conn, name: str) -> set[str]:
+    """``function(arguments) returns type`` of each function extension ``name`` owns."""
+    rows = conn.execute(
+        "select p.proname || '(' || pg_get_function_arguments(p.oid) || ') returns '"
+        " || pg_get_function_result(p.oid) from pg_depend d join pg_proc p on p.oid = d.objid"
+        " join pg_extension e on e.oid = d.refobjid"
+        " where d.classid = 'pg_proc'::regclass and d.deptype = 'e' and e.extname = %s",
+        [name],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+@pytest.fixture
+def conn(layer_url: str) -> Iterator[Conn]:
+    with psycopg.connect(layer_url, autocommit=True) as connection:
+        yield connection
+
+
+def test_uuid_ossp_constants_are_rfc_4122s(conn: Conn) -> None:
+    _standin(conn, "uuid-ossp")
+    row = conn.execute(
+        "select extensions.uuid_nil(), extensions.uuid_ns_dns(), extensions.uuid_ns_url(),"
+        " extensions.uuid_ns_oid(), extensions.uuid_ns_x500()"
+    ).fetchone()
+    assert row == (
+        uuid.UUID(int=0),
+        uuid.NAMESPACE_DNS,
+        uuid.NAMESPACE_URL,
+        uuid.NAMESPACE_OID,
+        uuid.NAMESPACE_X500,
+    )
+    assert {
+        "uuid_nil() returns uuid",
+        "uuid_ns_dns() returns uuid",
+        "uuid_ns_url() returns uuid",
+        "uuid_ns_oid() returns uuid",
+        "uuid_ns_x500() returns uuid",
+    } <= _signatures(conn, "uuid-ossp")
+    volatility = conn.execute(
+        "select distinct provolatile, proparallel from pg_proc"
+        " where pronamespace = 'extensions'::regnamespace"
+        " and proname in ('uuid_nil', 'uuid_ns_dns', 'uuid_ns_url', 'uuid_ns_oid', 'uuid_ns_x500')"
+    ).fetchall()
+    assert volatility == [("i", "s")]  # immutable, parallel safe: usable in indexes
+
+
+def test_uuid_ossp_generates_versions_1_3_and_4_and_refuses_5(conn: Conn) -> None:
+    _standin(conn, "uuid-ossp")
+    v1, v1mc, v4 = conn.execute(
+        "select extensions.uuid_generate_v1(), extensions.uuid_generate_v1mc(),"
+        " extensions.uuid_generate_v4()"
+    ).fetchone() or (None, None, None)
+    assert isinstance(v1, uuid.UUID)
+    assert isinstance(v1mc, uuid.UUID)
+    assert (v1.version, v1mc.version, getattr(v4, "version", None)) == (1, 1, 4)
+    assert v1mc.node & 1 << 40  # the multicast bit: no MAC address
+    v3 = _value(conn, "select extensions.uuid_generate_v3(extensions.uuid_ns_dns(), 'python.org')")
+    assert v3 == uuid.uuid3(uuid.NAMESPACE_DNS, "python.org")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="SHA-1"):
+        conn.execute("select extensions.uuid_generate_v5(extensions.uuid_ns_dns(), 'python.org')")
+
+
+def test_every_http_function_names_its_request_and_sends_nothing(conn: Conn) -> None:
+    _standin(conn, "http")
+    calls = {
+        "http_get('http://127.0.0.1:9/a')": "GET http://127.0.0.1:9/a",
+        "http_get('http://127.0.0.1:9/b', '{}'::jsonb)": "GET http://127.0.0.1:9/b",
+        "http_post('http://127.0.0.1:9/c', 'x', 'text/plain')": "POST http://127.0.0.1:9/c",
+        "http_post('http://127.0.0.1:9/d', '{}'::jsonb)": "POST http://127.0.0.1:9/d",
+        "http_put('http://127.0.0.1:9/e', 'x', 'text/plain')": "PUT http://127.0.0.1:9/e",
+        "http_delete('http://127.0.0.1:9/f')": "DELETE http://127.0.0.1:9/f",
+    }
+    for call, request in calls.items():
+        with pytest.raises(psycopg.errors.FeatureNotSupported) as raised:
+            conn.execute(f"select (extensions.{call}).status".encode())
+        assert f"http: {request} was not sent" in str(raised.value)
+    assert {
+        "http_get(uri character varying) returns http_response",
+        "http_get(uri character varying, data jsonb) returns http_response",
+        "http_post(uri character varying, content character varying,"
+        " content_type character varying) returns http_response",
+        "http_post(uri character varying, data jsonb) returns http_response",
+        "http_put(uri character varying, content character varying,"
+        " content_type character varying) returns http_response",
+        "http_delete(uri character varying) returns http_response",
+    } <= _signatures(conn, "http")
+
+
+def test_pg_net_get_and_delete_record_their_request(conn: Conn) -> None:
+    _standin(conn, "pg_net")
+    get = _value(conn, "select net.http_get('http://127.0.0.1:9/a', '{\"q\": \"1\"}')")
+    delete = _value(
+        conn,
+        "select net.http_delete('http://127.0.0.1:9/b?x=1', headers => '{\"h\": \"v\"}',"
+        " timeout_milliseconds => 100)",
+    )
+    rows = conn.execute(
+        "select id, method, url, headers, body, timeout_milliseconds"
+        " from net.http_request_queue order by id"
+    ).fetchall()
+    assert rows == [
+        (get, "GET", "http://127.0.0.1:9/a?q=1", {}, None, 5000),
+        (delete, "DELETE", "http://127.0.0.1:9/b?x=1", {"h": "v"}, None, 100),
+    ]
+    shared = (
+        "url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb,"
+        " timeout_milliseconds integer DEFAULT 5000) returns bigint"
+    )
+    assert {f"http_get({shared}", f"http_delete({shared}"} <= _signatures(conn, "pg_net")
+
+
+def test_pg_cron_unschedules_by_id_or_by_the_callers_job_name(conn: Conn) -> None:
+    _standin(conn, "pg_cron")
+    by_id = _value(conn, "select cron.schedule('0 * * * *', 'select 1')")
+    _value(conn, "select cron.schedule('nightly', '0 3 * * *', 'select 2')")
+    assert _value(conn, "select cron.unschedule(%s::bigint)", [by_id]) is True
+    assert _value(conn, "select cron.unschedule('nightly')") is True
+    assert _value(conn, "select count(*) from cron.job") == 0
+    for call, message in (
+        (f"cron.unschedule({by_id}::bigint)", f"could not find valid entry for job {by_id}"),
+        ("cron.unschedule('nightly')", "could not find valid entry for job 'nightly'"),
+    ):
+        with pytest.raises(psycopg.errors.RaiseException) as raised:
+            conn.execute(f"select {call}".encode())
+        assert raised.value.diag.message_primary == message
+
+
+def test_pg_cron_does_not_unschedule_another_users_job_by_name(conn: Conn) -> None:
+    _standin(conn, "pg_cron")
+    conn.execute(
+        "insert into cron.job (jobname, schedule, command, username)"
+        " values ('nightly', '0 3 * * *', 'select 2', 'someone_else')"
+    )
+    with pytest.raises(psycopg.errors.RaiseException, match="'nightly'"):
+        conn.execute("select cron.unschedule('nightly')")
+    assert _value(conn, "select count(*) from cron.job") == 1
+
+
+def test_pgmq_queue_lifecycle(conn: Conn) -> None:
+    _standin(conn, "pgmq")
+    conn.execute("select pgmq.create('Mail')")
+    conn.execute("select pgmq.create('mail')")  # the same queue: names are folded to lower case
+    assert _value(conn, "select count(*) from pgmq.list_queues()") == 1
+    first = _value(conn, "select pgmq.send('mail', '{\"n\": 1}')")
+    second = _value(conn, "select pgmq.send('MAIL', '{\"n\": 2}')")
+    third = _value(conn, "select pgmq.send('mail', '{\"n\": 3}')")
+    read = conn.execute("select msg_id, read_ct, message from pgmq.read('mail', 30, 1)").fetchall()
+    assert read == [(first, 1, {"n": 1})]
+    assert _value(conn, "select pgmq.archive('mail', %s::bigint)", [first]) is True
+    assert _value(conn, "select pgmq.archive('mail', %s::bigint)", [first]) is False
+    assert conn.execute("select message from pgmq.a_mail").fetchall() == [({"n": 1},)]
+    assert _value(conn, "select pgmq.delete('mail', %s::bigint)", [second]) is True
+    assert _value(conn, "select pgmq.delete('mail', %s::bigint)", [second]) is False
+    popped = conn.execute("select msg_id from pgmq.pop('mail')").fetchall()
+    assert popped == [(third,)]
+    assert _value(conn, "select pgmq.drop_queue('Mail')") is True
+    assert _value(conn, "select pgmq.drop_queue('mail')") is False
+    assert _value(
+        conn, "select to_regclass('pgmq.q_mail') is null and to_regclass('pgmq.a_mail') is null"
+    )
+    assert _value(conn, "select count(*) from pgmq.list_queues()") == 0
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="not valid"):
+        conn.execute("select pgmq.create('no-dashes')")
+
+
+def test_pgcrypto_refuses_each_bcrypt_function_naming_it(conn: Conn) -> None:
+    if _value(conn, "select extversion from pg_extension where extname = 'pgcrypto'") != (
+        STANDIN_VERSION
+    ):
+        pytest.fail("this server has the real pgcrypto; the stand-in test needs one without")
+    for call, named in (
+        ("gen_salt('bf')", "gen_salt('bf')"),
+        ("gen_salt('bf', 8)", "gen_salt('bf')"),
+        ("crypt('pw', '$2a$06$abcdefghijklmnopqrstuu')", "crypt()"),
+    ):
+        with pytest.raises(psycopg.errors.FeatureNotSupported) as raised:
+            conn.execute(f"select extensions.{call}".encode())
+        assert str(raised.value.diag.message_primary).startswith(f"{named} needs the real pgcrypto")
+        assert raised.value.diag.message_hint is not None
+        assert "VIDPROMPT_PG_BIN_DIR" in raised.value.diag.message_hint
+    assert _value(conn, "select extensions.crypt(null, 'x') is null")
