@@ -132,26 +132,26 @@ create function @extschema@.hmac(data text, key text, type text) returns bytea
 language sql immutable strict parallel safe
 as $$ select @extschema@.hmac(convert_to(data, 'UTF8'), convert_to(key, 'UTF8'), type) $$;
 
-create function @extschema@.gen_salt(type text) returns text
-language plpgsql volatile strict
+-- bcrypt is too slow to do in SQL: gen_salt() and crypt() refuse, each naming itself.
+-- Volatile, so a caller's query that never reaches a call is not refused while planned.
+create function @extschema@._refuse_bcrypt(call text) returns text
+language plpgsql volatile
 as $$
 begin
-  raise exception 'gen_salt(%) needs the real pgcrypto, which this server does not have', quote_literal(type)
+  raise exception '% needs the real pgcrypto, which this server does not have', call
     using errcode = '0A000',
     hint = 'Run the local database on a PostgreSQL with pgcrypto (VIDPROMPT_PG_BIN_DIR), e.g. Debian''s.';
 end;
 $$;
+
+create function @extschema@.gen_salt(type text) returns text
+language sql volatile strict
+as $$ select @extschema@._refuse_bcrypt('gen_salt(' || quote_literal(type) || ')') $$;
 
 create function @extschema@.gen_salt(type text, rounds integer) returns text
 language sql volatile strict
 as $$ select @extschema@.gen_salt(type) $$;
 
 create function @extschema@.crypt(password text, salt text) returns text
-language plpgsql immutable strict
-as $$
-begin
-  raise exception 'crypt() needs the real pgcrypto, which this server does not have'
-    using errcode = '0A000',
-    hint = 'Run the local database on a PostgreSQL with pgcrypto (VIDPROMPT_PG_BIN_DIR), e.g. Debian''s.';
-end;
-$$;
+language sql immutable strict
+as $$ select @extschema@._refuse_bcrypt('crypt()') $$;

@@ -4,25 +4,26 @@
 -- version 5 needs SHA-1, which core PostgreSQL lacks, so it refuses.
 \echo Use "CREATE EXTENSION ""uuid-ossp""" to load this file. \quit
 
-create function @extschema@.uuid_nil() returns uuid
-language sql immutable parallel safe
-as $$ select '00000000-0000-0000-0000-000000000000'::uuid $$;
-
-create function @extschema@.uuid_ns_dns() returns uuid
-language sql immutable parallel safe
-as $$ select '6ba7b810-9dad-11d1-80b4-00c04fd430c8'::uuid $$;
-
-create function @extschema@.uuid_ns_url() returns uuid
-language sql immutable parallel safe
-as $$ select '6ba7b811-9dad-11d1-80b4-00c04fd430c8'::uuid $$;
-
-create function @extschema@.uuid_ns_oid() returns uuid
-language sql immutable parallel safe
-as $$ select '6ba7b812-9dad-11d1-80b4-00c04fd430c8'::uuid $$;
-
-create function @extschema@.uuid_ns_x500() returns uuid
-language sql immutable parallel safe
-as $$ select '6ba7b814-9dad-11d1-80b4-00c04fd430c8'::uuid $$;
+-- The nil UUID and RFC 4122's name-space ids (appendix C), each a constant function.
+do $standin$
+declare
+  constant record;
+begin
+  for constant in
+    select * from (values
+      ('uuid_nil', '00000000-0000-0000-0000-000000000000'),
+      ('uuid_ns_dns', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'),
+      ('uuid_ns_url', '6ba7b811-9dad-11d1-80b4-00c04fd430c8'),
+      ('uuid_ns_oid', '6ba7b812-9dad-11d1-80b4-00c04fd430c8'),
+      ('uuid_ns_x500', '6ba7b814-9dad-11d1-80b4-00c04fd430c8')
+    ) as constants (name, value)
+  loop
+    execute format(
+      'create function @extschema@.%I() returns uuid language sql immutable parallel safe'
+      ' as $$ select %L::uuid $$', constant.name, constant.value);
+  end loop;
+end;
+$standin$;
 
 create function @extschema@.uuid_generate_v4() returns uuid
 language sql volatile parallel safe
