@@ -70,15 +70,18 @@ begin
 end;
 $$;
 
+-- By name, as pg_cron does it: the caller's job of that name, then unscheduled by its id.
 create function cron.unschedule(job_name text) returns boolean
 language plpgsql volatile
 as $$
+declare
+  job_id bigint;
 begin
-  delete from cron.job where jobname = job_name and username = current_user;
+  select jobid into job_id from cron.job where jobname = job_name and username = current_user;
   if not found then
     raise exception 'could not find valid entry for job ''%''', job_name;
   end if;
-  return true;
+  return cron.unschedule(job_id);
 end;
 $$;
 

@@ -28,21 +28,27 @@ begin
 end;
 $$;
 
+-- A queue's tables, named as pgmq's function of this name does: q_<name> holds its
+-- messages, a_<name> its archive.
+create function pgmq.format_table_name(queue_name text, prefix text) returns text
+language sql immutable strict
+as $$ select prefix || '_' || pgmq._name(queue_name) $$;
+
 create function pgmq.create(queue_name text) returns void
 language plpgsql volatile
 as $$
-declare
-  name text := pgmq._name(queue_name);
 begin
   execute format(
     'create table if not exists pgmq.%I (msg_id bigint primary key generated always as identity,'
     ' read_ct integer not null default 0, enqueued_at timestamptz not null default now(),'
-    ' vt timestamptz not null, message jsonb)', 'q_' || name);
+    ' vt timestamptz not null, message jsonb)',
+    pgmq.format_table_name(queue_name, 'q'));
   execute format(
     'create table if not exists pgmq.%I (msg_id bigint primary key, read_ct integer not null default 0,'
     ' enqueued_at timestamptz not null default now(), archived_at timestamptz not null default now(),'
-    ' vt timestamptz not null, message jsonb)', 'a_' || name);
-  insert into pgmq.meta (queue_name) values (name) on conflict do nothing;
+    ' vt timestamptz not null, message jsonb)',
+    pgmq.format_table_name(queue_name, 'a'));
+  insert into pgmq.meta (queue_name) values (pgmq._name(queue_name)) on conflict do nothing;
 end;
 $$;
 
@@ -53,7 +59,7 @@ as $$
 begin
   return query execute format(
     'insert into pgmq.%I (vt, message) values (clock_timestamp() + make_interval(secs => $1), $2)'
-    ' returning msg_id', 'q_' || pgmq._name(queue_name)) using delay, msg;
+    ' returning msg_id', pgmq.format_table_name(queue_name, 'q')) using delay, msg;
 end;
 $$;
 
@@ -68,7 +74,7 @@ begin
     ' update pgmq.%1$I q set vt = clock_timestamp() + make_interval(secs => $2),'
     ' read_ct = q.read_ct + 1 from ready where q.msg_id = ready.msg_id'
     ' returning q.msg_id, q.read_ct, q.enqueued_at, q.vt, q.message',
-    'q_' || pgmq._name(queue_name)) using qty, vt;
+    pgmq.format_table_name(queue_name, 'q')) using qty, vt;
 end;
 $$;
 
@@ -81,7 +87,7 @@ begin
     ' order by msg_id limit 1 for update skip locked)'
     ' delete from pgmq.%1$I q using ready where q.msg_id = ready.msg_id'
     ' returning q.msg_id, q.read_ct, q.enqueued_at, q.vt, q.message',
-    'q_' || pgmq._name(queue_name));
+    pgmq.format_table_name(queue_name, 'q'));
 end;
 $$;
 
@@ -92,7 +98,8 @@ declare
   deleted boolean;
 begin
   execute format('with d as (delete from pgmq.%I where msg_id = $1 returning 1)'
-    ' select count(*) > 0 from d', 'q_' || pgmq._name(queue_name)) into deleted using msg_id;
+    ' select count(*) > 0 from d', pgmq.format_table_name(queue_name, 'q'))
+    into deleted using msg_id;
   return deleted;
 end;
 $$;
@@ -106,7 +113,8 @@ begin
   execute format(
     'with d as (delete from pgmq.%I where msg_id = $1 returning msg_id, read_ct, enqueued_at, vt, message),'
     ' a as (insert into pgmq.%I (msg_id, read_ct, enqueued_at, vt, message) select * from d returning 1)'
-    ' select count(*) > 0 from a', 'q_' || pgmq._name(queue_name), 'a_' || pgmq._name(queue_name))
+    ' select count(*) > 0 from a',
+    pgmq.format_table_name(queue_name, 'q'), pgmq.format_table_name(queue_name, 'a'))
     into moved using msg_id;
   return moved;
 end;
@@ -115,11 +123,10 @@ $$;
 create function pgmq.drop_queue(queue_name text) returns boolean
 language plpgsql volatile
 as $$
-declare
-  name text := pgmq._name(queue_name);
 begin
-  execute format('drop table if exists pgmq.%I, pgmq.%I', 'q_' || name, 'a_' || name);
-  delete from pgmq.meta where meta.queue_name = name;
+  execute format('drop table if exists pgmq.%I, pgmq.%I',
+    pgmq.format_table_name(queue_name, 'q'), pgmq.format_table_name(queue_name, 'a'));
+  delete from pgmq.meta where meta.queue_name = pgmq._name(drop_queue.queue_name);
   return found;
 end;
 $$;
