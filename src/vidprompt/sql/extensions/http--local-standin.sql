@@ -41,35 +41,29 @@ begin
 end;
 $$;
 
-create function @extschema@.http_get(uri varchar) returns @extschema@.http_response
-language sql volatile
-as $$ select @extschema@.http(row('GET', uri, null, null, null)::@extschema@.http_request) $$;
-
-create function @extschema@.http_get(uri varchar, data jsonb) returns @extschema@.http_response
-language sql volatile
-as $$ select @extschema@.http(row('GET', uri, null, null, data::text)::@extschema@.http_request) $$;
-
-create function @extschema@.http_post(uri varchar, content varchar, content_type varchar)
-returns @extschema@.http_response
-language sql volatile
-as $$
-  select @extschema@.http(row('POST', uri, null, content_type, content)::@extschema@.http_request)
-$$;
-
-create function @extschema@.http_post(uri varchar, data jsonb) returns @extschema@.http_response
-language sql volatile
-as $$
-  select @extschema@.http(
-    row('POST', uri, null, 'application/json', data::text)::@extschema@.http_request)
-$$;
-
-create function @extschema@.http_put(uri varchar, content varchar, content_type varchar)
-returns @extschema@.http_response
-language sql volatile
-as $$
-  select @extschema@.http(row('PUT', uri, null, content_type, content)::@extschema@.http_request)
-$$;
-
-create function @extschema@.http_delete(uri varchar) returns @extschema@.http_response
-language sql volatile
-as $$ select @extschema@.http(row('DELETE', uri, null, null, null)::@extschema@.http_request) $$;
+-- The http extension's shorthands: each makes one request and sends it with http().
+do $standin$
+declare
+  shorthand record;
+begin
+  for shorthand in
+    select * from (values
+      ('http_get', 'uri varchar', 'GET', 'null', 'null'),
+      ('http_get', 'uri varchar, data jsonb', 'GET', 'null', 'data::text'),
+      ('http_post', 'uri varchar, content varchar, content_type varchar', 'POST', 'content_type',
+        'content'),
+      ('http_post', 'uri varchar, data jsonb', 'POST', '''application/json''', 'data::text'),
+      ('http_put', 'uri varchar, content varchar, content_type varchar', 'PUT', 'content_type',
+        'content'),
+      ('http_delete', 'uri varchar', 'DELETE', 'null', 'null')
+    ) as shorthands (name, arguments, method, content_type, content)
+  loop
+    execute format(
+      'create function @extschema@.%I(%s) returns @extschema@.http_response'
+      ' language sql volatile'
+      ' as $$ select @extschema@.http(row(%L, uri, null, %s, %s)::@extschema@.http_request) $$',
+      shorthand.name, shorthand.arguments, shorthand.method, shorthand.content_type,
+      shorthand.content);
+  end loop;
+end;
+$standin$;

@@ -45,12 +45,23 @@ as $$
   returning id
 $$;
 
-create function net.http_get(
-  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
-  timeout_milliseconds integer default 5000
-) returns bigint
-language sql volatile
-as $$ select net._record('GET', url, params, headers, null, timeout_milliseconds) $$;
+-- GET and DELETE send no body: one declaration for both.
+do $standin$
+declare
+  method text;
+begin
+  foreach method in array array['GET', 'DELETE'] loop
+    execute format($function$
+      create function net.%I(
+        url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
+        timeout_milliseconds integer default 5000
+      ) returns bigint
+      language sql volatile
+      as $$ select net._record(%L, url, params, headers, null, timeout_milliseconds) $$
+    $function$, 'http_' || lower(method), method);
+  end loop;
+end;
+$standin$;
 
 create function net.http_post(
   url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb,
@@ -62,10 +73,3 @@ as $$
   select net._record('POST', url, params, headers, convert_to(body::text, 'UTF8'),
     timeout_milliseconds)
 $$;
-
-create function net.http_delete(
-  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
-  timeout_milliseconds integer default 5000
-) returns bigint
-language sql volatile
-as $$ select net._record('DELETE', url, params, headers, null, timeout_milliseconds) $$;
