@@ -52,7 +52,7 @@ def lint(
 
         print(json.dumps([f.as_dict() for f in findings], indent=2))
     elif not findings:
-        console.print("No findings.")
+        console().print("No findings.")
     else:
         from rich.table import Table  # only here: the other commands start without it
 
@@ -62,6 +62,6 @@ def lint(
             table.add_row(
                 f"[{style}]{f.level}[/]", f.name, f.object, f"{f.why}\n[dim]fix: {f.fix}[/]"
             )
-        console.print(table)
+        console().print(table)
     if at_or_above(findings, fail_on.value):
         raise typer.Exit(1)
