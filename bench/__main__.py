@@ -1,8 +1,8 @@
 """``python -m bench``: the full benchmark report, or one part of it.
 
-Without a command it measures everything (scale, store, API, worker, push) and writes
-``docs/benchmarks.md`` with its plots; ``scale``, ``store``, ``api``, ``worker`` and ``push``
-run one part; ``report`` renders the page again from the saved results.
+Without a command it measures everything (scale, store, API, worker, push, CLI start-up) and
+writes ``docs/benchmarks.md`` with its plots; ``scale``, ``store``, ``api``, ``worker``,
+``push`` and ``cli`` run one part; ``report`` renders the page again from the saved results.
 """
 
 from __future__ import annotations
@@ -181,6 +181,15 @@ def push_command(db_url: DbUrl = None, docs: Docs = REPO / "docs") -> None:
     Example: uv run python -m bench push
     """
     _subsystem("push", db_url, docs)
+
+
+@app.command("cli")
+def cli_command(docs: Docs = REPO / "docs") -> None:
+    """vidprompt --help and db url as fresh processes, against a Typer floor.
+
+    Example: uv run python -m bench cli
+    """
+    _subsystem("cli", None, docs)
 
 
 def _now() -> str:

@@ -1,7 +1,7 @@
 """The other subsystems' benchmarks (store, API, worker, push), gathered into report sections.
 
 Each lives in its own module (``bench/store.py``, ``bench/api.py``, ``bench/worker.py``,
-``bench/push.py``),
+``bench/push.py``, ``bench/cli.py``),
 owned by its subsystem, and exposes ``report_section(db_url) -> (markdown, headline)``:
 the section's body and one line for the summary. A module missing from the checkout,
 without that function, or failing, becomes a section saying so, so the report never
@@ -25,6 +25,7 @@ SUBSYSTEMS = {
     "api": "HTTP API under load",
     "worker": "Generation queue throughput",
     "push": "No-op db push on a long history",
+    "cli": "Command-line start-up",
 }
 
 

@@ -255,7 +255,7 @@ def replace_section(docs: Path, section: Section) -> Path:
     return save(report, docs)
 
 
-_ORDER = ("store", "api", "worker", "push")
+_ORDER = ("store", "api", "worker", "push", "cli")
 
 
 def _noise(scale: ScaleResult) -> str:

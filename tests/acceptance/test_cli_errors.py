@@ -223,7 +223,8 @@ AS_NOBODY = """
 import os, pwd, sys
 from vidprompt.cli import main
 # What `db start` and the error report load, which the command line imports only on use.
-import psycopg, pydantic_settings, vidprompt.config, vidprompt.database
+import psycopg, pydantic_settings, rich.console, rich.markup, vidprompt.config
+from vidprompt.database import local_server, start_local, driver_error
 nobody = pwd.getpwnam("nobody")
 os.setgroups([])
 os.setgid(nobody.pw_gid)

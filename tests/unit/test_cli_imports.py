@@ -69,6 +69,15 @@ def test_help_loads_neither_the_settings_nor_the_driver(argv: list[str], tmp_pat
     assert _loaded_after(argv, cwd=tmp_path, heavy=NOT_FOR_HELP) == set()
 
 
+def test_db_url_loads_no_database_driver(tmp_path: Path) -> None:
+    """Scripts call ``vidprompt db url`` often: it reads the settings but needs no driver.
+
+    In a project folder without a local database yet, so the command gets as far as asking
+    for the local server (and says there is none)."""
+    (tmp_path / "supabase").mkdir()
+    assert _loaded_after(["db", "url"], cwd=tmp_path, heavy=("psycopg", "psycopg_pool")) == set()
+
+
 def test_the_type_commands_default_paths_are_the_schema_packages() -> None:
     from vidprompt import schema
     from vidprompt.cli import types

@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from vidprompt.errors import ConfigError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
+    from rich.console import Console
 
     from vidprompt.config import Settings
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@cache
+def console() -> Console:
+    """Standard output, made on first use: importing Rich is a large share of the start-up,
+    and a command that prints plainly (``db url``) never needs it."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@cache
+def err_console() -> Console:
+    """Standard error, made on first use (as :func:`console`)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
 
 DbUrl = Annotated[
     str | None,
@@ -34,7 +50,7 @@ DbUrl = Annotated[
 
 def say_notice(notice: str) -> None:
     """Say what was changed on this machine to run the local database (once: as it happens)."""
-    err_console.print(f"note: {notice}")
+    err_console().print(f"note: {notice}")
 
 
 def project_folder(path: Path) -> Path:

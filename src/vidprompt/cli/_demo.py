@@ -71,7 +71,7 @@ def run_demo(workdir: Path) -> None:
         # must reach the project's .vidprompt/ (that folder itself stays private).
         project.chmod(0o711)
         write_example(project / MIGRATIONS_DIR)
-        console.print(
+        console().print(
             f"   (no supabase/migrations in {workdir}: using vidprompt's example project in a "
             "temporary folder, removed afterwards)"
         )
@@ -100,7 +100,7 @@ async def _run(url: str, settings: Settings, workdir: Path, user_id: uuid.UUID) 
     scope = Scope.user(user_id)
     async with Store(url, settings=settings) as store:
         if cleared := await clear_leftovers(store, storage, user_id):
-            console.print(f"   (removed {cleared} image(s) an interrupted earlier demo left)")
+            console().print(f"   (removed {cleared} image(s) an interrupted earlier demo left)")
         image = await create_demo_image(store, storage, user_id)
         stored = storage.path_of(BUCKET, image.storage_path).relative_to(workdir)
         _step(3, f"Demo user {DEMO_EMAIL}, a collection, and an image in {stored}")
@@ -150,7 +150,7 @@ async def _generate(
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     await worker.start()
     try:
-        with Progress(*columns, console=console, transient=False) as progress:
+        with Progress(*columns, console=console(), transient=False) as progress:
             task = progress.add_task("   Generating prompts", total=len(REQUESTS))
             deadline = time.monotonic() + _WAIT_S
             while True:
@@ -173,15 +173,15 @@ def _show(variant: Variant) -> None:
     instruction = f' · "{variant.user_instruction}"' if variant.user_instruction else ""
     head = f"[bold]{variant.position} von {variant.total}[/] · {camera} · {effects}{instruction}"
     if variant.status != "completed":
-        console.print(f"   {head} · [red]{variant.status}: {variant.error_code}[/]")
-        console.print(Padding(Text(variant.error_message or ""), (0, 0, 0, 5)))
+        console().print(f"   {head} · [red]{variant.status}: {variant.error_code}[/]")
+        console().print(Padding(Text(variant.error_message or ""), (0, 0, 0, 5)))
         return
     words = word_count(variant.prompt_text)
     colour = _FEEDBACK_COLOURS[length_feedback(words)]
-    console.print(f"   {head} · [{colour}]{words} Wörter[/] · {variant.model_name}")
+    console().print(f"   {head} · [{colour}]{words} Wörter[/] · {variant.model_name}")
     # The whole prompt, wrapped under its line: it is what the person came to read.
-    console.print(Padding(Text(variant.prompt_text), (0, 0, 0, 5)), soft_wrap=False)
+    console().print(Padding(Text(variant.prompt_text), (0, 0, 0, 5)), soft_wrap=False)
 
 
 def _step(number: int, text: str) -> None:
-    console.print(f"[bold cyan]{number}.[/] {text}")
+    console().print(f"[bold cyan]{number}.[/] {text}")

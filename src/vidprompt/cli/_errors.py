@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import errno
 
-from rich.markup import escape
-
 from vidprompt.cli._common import err_console, settings_error
 from vidprompt.errors import VidpromptError
 
@@ -44,7 +42,9 @@ def explain(exc: BaseException) -> tuple[str, str | None]:
 
 
 def report(exc: BaseException) -> None:
+    from rich.markup import escape  # only when something failed
+
     message, hint = explain(exc)
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    err_console().print(f"[bold red]error:[/] {escape(message)}")
     if hint:
-        err_console.print(f"[dim]hint:[/] {escape(hint)}")
+        err_console().print(f"[dim]hint:[/] {escape(hint)}")

@@ -39,7 +39,7 @@ def start(
     from vidprompt.database import local_server, start_local
 
     url = start_local(local_server(workdir, checked_settings(), on_notice=say_notice), port=port)
-    console.print(f"Local database running: {url}")
+    console().print(f"Local database running: {url}")
 
 
 @app.command()
@@ -53,7 +53,7 @@ def stop(workdir: Workdir = Path()) -> None:
     server = local_server(workdir, checked_settings())
     was_running = server.running()
     server.stop()
-    console.print(
+    console().print(
         "Stopped the local database." if was_running else "The local database is not running."
     )
 
@@ -69,19 +69,19 @@ def status(workdir: Workdir = Path()) -> None:
     from vidprompt.database import connect, local_server, services_report
 
     state = local_server(workdir, checked_settings()).status()
-    console.print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
-    console.print(f"running: {'yes' if state.running else 'no'}")
+    console().print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
+    console().print(f"running: {'yes' if state.running else 'no'}")
     if state.port is not None:
-        console.print(f"port:    {state.port}")
+        console().print(f"port:    {state.port}")
     if state.stale_pid is not None:
-        console.print(
+        console().print(
             f"note:    postmaster.pid names process {state.stale_pid}, which is not this"
             " database's server (left by a crash); `vidprompt db start` removes it."
         )
     if state.running:
-        console.print(f"url:     {local_server(workdir, checked_settings()).url()}")
+        console().print(f"url:     {local_server(workdir, checked_settings()).url()}")
         with connect(local_server(workdir, checked_settings()).url()) as conn:
-            console.print(services_report(conn), soft_wrap=True)
+            console().print(services_report(conn), soft_wrap=True)
     if not state.running:
         raise typer.Exit(1)
 
@@ -123,8 +123,8 @@ def reset(workdir: Workdir = Path()) -> None:
     with connect(url) as conn:
         push(conn, local, include_all=True, on_apply=_announce)
         if apply_seed(conn, workdir):
-            console.print("Seeding data from supabase/seed.sql...")
-    console.print(f"Finished: the local database is reset ({len(local)} migrations). {url}")
+            console().print("Seeding data from supabase/seed.sql...")
+    console().print(f"Finished: the local database is reset ({len(local)} migrations). {url}")
 
 
 @app.command("push")
@@ -164,7 +164,7 @@ def push_command(
         )
     found = discover(workdir)
     for path in found.skipped:
-        err_console.print(
+        err_console().print(
             f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)"
         )
     target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
@@ -173,23 +173,24 @@ def push_command(
             conn, found.migrations, include_all=include_all, dry_run=dry_run, on_apply=_announce
         )
     if not result.pushed:
-        console.print("Remote database is up to date.")
+        console().print("Remote database is up to date.")
     elif dry_run:
-        console.print("Would push these migrations:")
+        console().print("Would push these migrations:")
         for migration in result.pushed:
-            console.print(f"  • {migration.path.name}")
+            console().print(f"  • {migration.path.name}")
     else:
-        console.print(f"Finished: pushed {len(result.pushed)} migration(s) from {MIGRATIONS_DIR}.")
+        pushed = len(result.pushed)
+        console().print(f"Finished: pushed {pushed} migration(s) from {MIGRATIONS_DIR}.")
 
 
 def _announce(migration: LocalMigration) -> None:
-    console.print(f"Applying migration {migration.path.name}...")
+    console().print(f"Applying migration {migration.path.name}...")
     if migration.has_bom:
-        err_console.print(
+        err_console().print(
             f"  note: {migration.path.name} starts with a UTF-8 byte order mark; it is ignored."
         )
     if not migration.transactional:
-        err_console.print(
+        err_console().print(
             f"  note: {migration.path.name} holds a statement that cannot run in a transaction"
             " (e.g. CREATE INDEX CONCURRENTLY); it runs statement by statement."
         )

@@ -38,13 +38,13 @@ def init(workdir: Workdir = Path(), db_url: LiveDbUrl = None) -> None:
 
     result = init_project(workdir, checked_settings(), db_url=db_url)
     for line in _findings(result.layout):
-        console.print(f"  {line}")
+        console().print(f"  {line}")
     if not result.written:
-        console.print("Nothing to add: the project has the feature's tables.")
+        console().print("Nothing to add: the project has the feature's tables.")
         return
     for path in result.written:
-        console.print(f"Wrote {path.relative_to(workdir)}")
-    console.print("Next: vidprompt db push (--db-url for the hosted project), then verify.")
+        console().print(f"Wrote {path.relative_to(workdir)}")
+    console().print("Next: vidprompt db push (--db-url for the hosted project), then verify.")
 
 
 def _findings(layout: Layout) -> list[str]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
 
@@ -50,16 +48,20 @@ def lint(
     with connect(target.url) as conn:
         findings = lint_catalog(read_catalog(conn, schema or DEFAULT_SCHEMAS))
     if as_json:
+        import json
+
         print(json.dumps([f.as_dict() for f in findings], indent=2))
     elif not findings:
-        console.print("No findings.")
+        console().print("No findings.")
     else:
+        from rich.table import Table  # only here: the other commands start without it
+
         table = Table("level", "lint", "object", "why / fix", title="vidprompt db lint")
         for f in findings:
             style = {"ERROR": "bold red", "WARN": "yellow"}.get(f.level, "cyan")
             table.add_row(
                 f"[{style}]{f.level}[/]", f.name, f.object, f"{f.why}\n[dim]fix: {f.fix}[/]"
             )
-        console.print(table)
+        console().print(table)
     if at_or_above(findings, fail_on.value):
         raise typer.Exit(1)

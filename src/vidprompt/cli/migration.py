@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
 
@@ -29,7 +28,7 @@ def new(name: str, workdir: AnyWorkdir = Path()) -> None:
     from vidprompt.migrations import new_migration
 
     path = new_migration(workdir, name)
-    console.print(f"Created new migration at {path.relative_to(workdir)}")
+    console().print(f"Created new migration at {path.relative_to(workdir)}")
 
 
 @app.command("list")
@@ -50,6 +49,8 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         states = compare(local, read_history_for(conn, local))
+    from rich.table import Table  # only here: the other commands start without it
+
     table = Table("Local", "Remote", "Name", "State")
     for item in states:
         table.add_row(
@@ -58,6 +59,6 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
             item.name,
             f"[{_STYLE[item.state.value]}]{item.state.value}[/]",
         )
-    console.print(table)
+    console().print(table)
     if any(item.state in (State.MISSING_LOCALLY, State.EDITED) for item in states):
         raise typer.Exit(1)

@@ -97,8 +97,8 @@ def _run(app: FastAPI, settings: Settings, listener: socket.socket, *, panel: st
                 host, port = listener.getsockname()[:2]
                 shown = f"[{host}]" if ":" in host else host
                 address = f"http://{shown}:{port}"
-                err_console.print(f"Serving on {address} (docs: /docs)", soft_wrap=True)
-                err_console.print(f"Panel: {address}{panel}", soft_wrap=True, highlight=False)
+                err_console().print(f"Serving on {address} (docs: /docs)", soft_wrap=True)
+                err_console().print(f"Panel: {address}{panel}", soft_wrap=True, highlight=False)
 
     host, port = listener.getsockname()[:2]
     Server(server_config(app, settings, host=host, port=port)).run(sockets=[listener])

@@ -98,10 +98,10 @@ def _check_or_write(workdir: Path, files: list[GeneratedFile], *, check: bool) -
             raise StaleTypes(
                 f"Out of date: {names}.", hint="Run `vidprompt types update` and commit the result."
             )
-        console.print("Types are up to date.")
+        console().print("Types are up to date.")
         return
     written = write_files(workdir, files)
     for path in written:
-        console.print(f"Wrote {path}")
+        console().print(f"Wrote {path}")
     if not written:
-        console.print("Types are up to date.")
+        console().print("Types are up to date.")

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
 
@@ -37,6 +36,8 @@ def verify(
     if as_json:
         print(json.dumps({"passed": not failed, "checks": [c.as_dict() for c in checks]}, indent=2))
     else:
+        from rich.table import Table  # only here: the other commands start without it
+
         table = Table("", "group", "check", "found", title="vidprompt verify")
         for check in checks:
             mark = "[green]PASS[/]" if check.passed else "[bold red]FAIL[/]"
@@ -46,7 +47,7 @@ def verify(
                 else f"{check.found}\n[dim]expected: {check.expected}[/]"
             )
             table.add_row(mark, check.group, check.name, found)
-        console.print(table)
-        console.print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")
+        console().print(table)
+        console().print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)

@@ -10,7 +10,6 @@ settings come from the caller; nothing here reads the environment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import psycopg
@@ -21,18 +20,18 @@ from psycopg.rows import TupleRow, dict_row
 from vidprompt.config import Settings
 from vidprompt.database._errors import translate
 from vidprompt.database._layer import install_supabase_layer
-from vidprompt.database._local import LocalServer
+from vidprompt.database._local import LocalServer, local_server
 from vidprompt.errors import ConfigError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
+    from pathlib import Path
 
 Connection: TypeAlias = psycopg.Connection[TupleRow]
 """A blocking connection as :func:`connect` opens it (rows are tuples)."""
 AnyConnection: TypeAlias = psycopg.Connection[Any]
 """A blocking connection with any row factory, for code that only reads through cursors."""
 
-STATE_DIR = ".vidprompt"
 # For a URL that carries none (the local server's): the setting's default.
 DEFAULT_CONNECT_TIMEOUT: int = Settings.model_fields["connect_timeout"].default
 _URL_HINT = "Pass a postgresql://user:password@host:port/dbname URI as --db-url or DATABASE_URL."
@@ -44,21 +43,6 @@ class Target:
 
     url: str
     local: LocalServer | None = None
-
-
-def local_server(
-    workdir: Path, settings: Settings, *, on_notice: Callable[[str], None] | None = None
-) -> LocalServer:
-    """The work folder's local database (it may not exist yet), run by the Postgres build
-    ``settings`` names; ``on_notice`` hears what was changed on the machine to run it."""
-    bin_dir = Path(settings.pg_bin_dir) if settings.pg_bin_dir else None
-    if bin_dir is not None and not (bin_dir / "pg_ctl").is_file():
-        raise ConfigError(
-            f"VIDPROMPT_PG_BIN_DIR={bin_dir} holds no PostgreSQL programs (no pg_ctl there).",
-            hint="Name the bin folder of a PostgreSQL build (e.g. /usr/lib/postgresql/15/bin),"
-            " or unset it to use the embedded PostgreSQL 18.",
-        )
-    return LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=bin_dir, on_notice=on_notice)
 
 
 def start_local(server: LocalServer, *, port: int | None = None) -> str:

@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import psycopg
-from psycopg import sql
-
 from vidprompt.database._standins import stage_standins
-from vidprompt.errors import LocalServerError
+from vidprompt.errors import ConfigError, LocalServerError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from vidprompt.config import Settings
 
 _RUN_AS = "embedded_postgres"
 _CONF_FILE = "vidprompt.conf"
@@ -52,6 +51,10 @@ _BIN_DIR_HINT = (
     "Set VIDPROMPT_PG_BIN_DIR to the bin folder of a PostgreSQL build "
     "(e.g. /usr/lib/postgresql/15/bin), or unset it to use the embedded PostgreSQL 18."
 )
+
+
+STATE_DIR = ".vidprompt"
+"""The work folder's own files (the local database, its secrets, local storage)."""
 
 
 def embedded_bin_dir() -> Path:
@@ -282,6 +285,11 @@ class LocalServer:
     def _create_login_roles(self) -> None:
         """Give ``authenticator`` (the Data API's login role) its password. The Supabase
         layer grants it the API roles and keeps a role it finds."""
+        # Imported here: the driver is the slowest import of `vidprompt db url`, which
+        # only reads this folder's files.
+        import psycopg
+        from psycopg import sql
+
         password = self._passwords()["authenticator"]
         with psycopg.connect(self.url(), autocommit=True) as conn:
             exists = conn.execute("select from pg_roles where rolname = 'authenticator'")
@@ -388,6 +396,21 @@ class LocalServer:
         if _is_root():
             entry = self._system_user()
             os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def local_server(
+    workdir: Path, settings: Settings, *, on_notice: Callable[[str], None] | None = None
+) -> LocalServer:
+    """The work folder's local database (it may not exist yet), run by the Postgres build
+    ``settings`` names; ``on_notice`` hears what was changed on the machine to run it."""
+    bin_dir = Path(settings.pg_bin_dir) if settings.pg_bin_dir else None
+    if bin_dir is not None and not (bin_dir / "pg_ctl").is_file():
+        raise ConfigError(
+            f"VIDPROMPT_PG_BIN_DIR={bin_dir} holds no PostgreSQL programs (no pg_ctl there).",
+            hint="Name the bin folder of a PostgreSQL build (e.g. /usr/lib/postgresql/15/bin),"
+            " or unset it to use the embedded PostgreSQL 18.",
+        )
+    return LocalServer(workdir / STATE_DIR / "pgdata", bin_dir=bin_dir, on_notice=on_notice)
 
 
 def private_dir(path: Path) -> Path:
