@@ -421,32 +421,33 @@ grant select on all tables in schema auth to dashboard_user, supabase_read_only_
 
 -- The claim functions, with Supabase's semantics: the legacy per-claim setting first, then
 -- the claims object. nullif(..., '') matters: after a transaction ends, a transaction-local
--- setting reads as '' rather than NULL. auth.uid() is the claim sub, as a uuid.
-do $claims$
-declare
-  claim record;
-begin
-  for claim in
-    select * from (values
-      ('uid', 'sub', 'uuid'),
-      ('role', 'role', 'text'),
-      ('email', 'email', 'text')
-    ) as claims (function_name, claim_name, result_type)
-  loop
-    execute format($function$
-      create function auth.%1$I() returns %3$s
-      language sql stable
-      as $$
-        select coalesce(
-          nullif(current_setting(%4$L, true), ''),
-          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> %2$L)
-        )::%3$s
-      $$
-    $function$, claim.function_name, claim.claim_name, claim.result_type,
-      'request.jwt.claim.' || claim.claim_name);
-  end loop;
-end
-$claims$;
+-- setting reads as '' rather than NULL.
+create function auth.uid() returns uuid
+language sql stable
+as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+
+create function auth.role() returns text
+language sql stable
+as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+
+create function auth.email() returns text
+language sql stable
+as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$$;
 
 create function auth.jwt() returns jsonb
 language sql stable
