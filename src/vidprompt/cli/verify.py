@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -35,7 +36,7 @@ def verify(
         checks = run_checks(conn, workdir)
     failed = [c for c in checks if not c.passed]
     if as_json:
-        print(json.dumps({"passed": not failed, "checks": [c.as_dict() for c in checks]}, indent=2))
+        print(json.dumps({"passed": not failed, "checks": [asdict(c) for c in checks]}, indent=2))
     else:
         table = Table("", "group", "check", "found", title="vidprompt verify")
         for check in checks:
