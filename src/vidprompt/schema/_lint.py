@@ -144,8 +144,10 @@ def _rls_state(found: Callable[[Relation], bool], why: str, fix: str) -> _Lint:
     return check
 
 
-for _name, (_level, _found, _why, _fix) in _RLS_STATES.items():
-    _LINTS[_name] = (_level, _rls_state(_found, _why, _fix))
+_LINTS.update(
+    (name, (level, _rls_state(found, why, fix)))
+    for name, (level, found, why, fix) in _RLS_STATES.items()
+)
 
 
 @_lint("ERROR")
@@ -192,19 +194,16 @@ def security_definer_view(catalog: Catalog) -> Iterator[_Problem]:
 
 @_lint("INFO")
 def unindexed_foreign_keys(catalog: Catalog) -> Iterator[_Problem]:
-    for table in catalog.tables():
-        for key in table.foreign_keys:
-            width = len(key.columns)
-            covered = any(
-                set(index.key_columns[:width]) == set(key.columns) for index in table.indexes
+    for table, key in _foreign_keys(catalog):
+        width = len(key.columns)
+        covered = any(set(index.key_columns[:width]) == set(key.columns) for index in table.indexes)
+        if not covered:
+            yield _Problem(
+                f"foreign key {key.name} on {table.qualified}",
+                "No index starts with its columns: deleting or updating a referenced row "
+                "scans the whole table.",
+                f"create index on {table.qualified} ({', '.join(key.columns)});",
             )
-            if not covered:
-                yield _Problem(
-                    f"foreign key {key.name} on {table.qualified}",
-                    "No index starts with its columns: deleting or updating a referenced row "
-                    "scans the whole table.",
-                    f"create index on {table.qualified} ({', '.join(key.columns)});",
-                )
 
 
 @_lint("WARN")
@@ -294,6 +293,12 @@ def _policies(catalog: Catalog) -> Iterator[tuple[Relation, Policy]]:
     for table in catalog.relations:
         for policy in table.policies:
             yield table, policy
+
+
+def _foreign_keys(catalog: Catalog) -> Iterator[tuple[Relation, Constraint]]:
+    for table in catalog.tables():
+        for key in table.foreign_keys:
+            yield table, key
 
 
 def _policy_name(table: Relation, policy: Policy) -> str:
