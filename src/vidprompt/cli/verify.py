@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -34,7 +35,7 @@ def verify(
         checks = run_checks(conn, workdir)
     failed = [c for c in checks if not c.passed]
     if as_json:
-        print(json.dumps({"passed": not failed, "checks": [c.as_dict() for c in checks]}, indent=2))
+        print(json.dumps({"passed": not failed, "checks": [asdict(c) for c in checks]}, indent=2))
     else:
         from rich.table import Table  # only here: the other commands start without it
 

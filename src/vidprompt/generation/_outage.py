@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import KW_ONLY, dataclass, field
 
 from vidprompt.database import reason
 from vidprompt.errors import ConnectionStringInvalid, DatabaseError, DatabaseUnusable
@@ -18,29 +19,24 @@ from vidprompt.errors import ConnectionStringInvalid, DatabaseError, DatabaseUnu
 log = logging.getLogger("vidprompt.worker")
 
 
+@dataclass(eq=False)  # one per worker: compared by identity
 class Outage:
-    """One worker's view of its database being unusable, shared by all its slots."""
+    """One worker's view of its database being unusable, shared by all its slots.
 
-    def __init__(
-        self,
-        worker_id: str,
-        *,
-        base_s: float = 1.0,
-        max_s: float = 30.0,
-        log_every_s: float = 30.0,
-        attempts: int = 3,
-    ) -> None:
-        self.worker_id = worker_id
-        self.base_s, self.max_s, self.log_every_s, self.attempts = (
-            base_s,
-            max_s,
-            log_every_s,
-            attempts,
-        )
-        self._since: float | None = None
-        self._logged_at = float("-inf")
-        self._permanent = 0
-        self._permanent_at = float("-inf")
+    A pause starts at ``base_s`` and grows with the outage to ``max_s``; the outage is logged
+    every ``log_every_s``; ``attempts`` tries that cannot succeed stop the worker.
+    """
+
+    worker_id: str
+    _: KW_ONLY
+    base_s: float = 1.0
+    max_s: float = 30.0
+    log_every_s: float = 30.0
+    attempts: int = 3
+    _since: float | None = field(default=None, init=False)
+    _logged_at: float = field(default=float("-inf"), init=False)
+    _permanent: int = field(default=0, init=False)
+    _permanent_at: float = field(default=float("-inf"), init=False)
 
     @property
     def down(self) -> bool:

@@ -126,6 +126,8 @@ select id, pg_notify('vidprompt_generation_jobs', '') from job;
 
 -- name: fail_exhausted
 -- Jobs whose last allowed claim outlived its lease: their workers keep dying on them.
+-- Kept apart from fail: one query for both needs an OR of the two job sets, whose generic
+-- plan scans every running job on the worker's per-job path.
 with job as (
   update public.generation_jobs
   set state = 'failed', locked_by = null, finished_at = now(),

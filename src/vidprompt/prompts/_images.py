@@ -7,7 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from vidprompt.db_types import ImagesInsert, ImagesRow
-from vidprompt.errors import InvalidInput, NotFound
+from vidprompt.errors import InvalidInput
 from vidprompt.prompts import vocabulary
 from vidprompt.prompts._models import (
     DEFAULT_PAGE_SIZE,
@@ -57,10 +57,7 @@ class ImageOperations(Operations):
         return ImagesRow.model_validate(inserted.one())
 
     async def get_image(self, scope: Scope, image_id: uuid.UUID) -> ImagesRow:
-        async with self._transaction(scope) as tx:
-            found = await tx.queue(queries()["get_image"], {"id": image_id})
-        if (row := found.one()) is None:
-            raise NotFound(_IMAGE_NOT_FOUND)
+        row = await self._one(scope, queries()["get_image"], {"id": image_id}, _IMAGE_NOT_FOUND)
         return ImagesRow.model_validate(row)
 
     async def list_images(
@@ -87,10 +84,7 @@ class ImageOperations(Operations):
 
     async def delete_image(self, scope: Scope, image_id: uuid.UUID) -> None:
         """Delete an image and, by the database's cascade, its variants."""
-        async with self._transaction(scope) as tx:
-            deleted = await tx.queue(queries()["delete_image"], {"id": image_id})
-        if deleted.one() is None:
-            raise NotFound(_IMAGE_NOT_FOUND)
+        await self._one(scope, queries()["delete_image"], {"id": image_id}, _IMAGE_NOT_FOUND)
 
 
 def _json(metadata: Mapping[str, Any] | None) -> str | None:

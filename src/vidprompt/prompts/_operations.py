@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from vidprompt.errors import InvalidInput
+from vidprompt.errors import InvalidInput, NotFound
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
     import uuid
+    from collections.abc import Mapping
     from contextlib import AbstractAsyncContextManager
 
     from vidprompt.database import Database, Scope, Transaction
@@ -24,6 +25,16 @@ class Operations:
     def _transaction(self, scope: Scope) -> AbstractAsyncContextManager[Transaction]:
         """A transaction as ``scope`` (the database translates driver errors)."""
         return self._db.transaction(scope)
+
+    async def _one(
+        self, scope: Scope, query: bytes, params: Mapping[str, Any], missing: str
+    ) -> Mapping[str, Any]:
+        """The row ``query`` returns as ``scope``; :class:`NotFound` (``missing``) if none."""
+        async with self._transaction(scope) as tx:
+            result = await tx.queue(query, params)
+        if (row := result.one()) is None:
+            raise NotFound(missing)
+        return row
 
     async def _status(self, scope: Scope, variant_id: uuid.UUID) -> str | None:
         """A variant's status as the scope sees it (None: not there for this scope).

@@ -42,13 +42,14 @@ class Store(ImageOperations, VariantOperations, RequestOperations):
         return self._database
 
     async def open(self) -> None:
-        if self._database is None:
-            url = self._url
-            if url is None:
-                url = await asyncio.to_thread(_default_url, self._settings)
-            database = Database(url, self._settings)
-            await database.open()
-            self._database = database
+        if self._database is not None:
+            return  # already open: opening again changes nothing
+        url = self._url
+        if url is None:
+            url = await asyncio.to_thread(_default_url, self._settings)
+        database = Database(url, self._settings)
+        await database.open()
+        self._database = database
 
     async def close(self) -> None:
         database, self._database = self._database, None

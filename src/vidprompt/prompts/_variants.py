@@ -58,10 +58,8 @@ class VariantOperations(Operations):
             "status": status,
             "inputs": input_values(inputs(VariantInputs, given), VariantInputs),
         }
-        async with self._transaction(scope) as tx:
-            inserted = await tx.queue(with_inputs(queries()["insert_variant"]), params)
-        if (row := inserted.one()) is None:
-            raise NotFound("Image not found.")
+        insert = with_inputs(queries()["insert_variant"])
+        row = await self._one(scope, insert, params, "Image not found.")
         return VideoPromptsRow.model_validate(row)
 
     async def list_variants(self, scope: Scope, image_id: uuid.UUID) -> list[Variant]:
@@ -117,10 +115,9 @@ class VariantOperations(Operations):
         return VariantPage.model_validate(page)
 
     async def get_variant(self, scope: Scope, variant_id: uuid.UUID) -> Variant:
-        async with self._transaction(scope) as tx:
-            found = await tx.queue(queries()["get_variant"], {"id": variant_id})
-        if (row := found.one()) is None:
-            raise NotFound(VARIANT_NOT_FOUND)
+        row = await self._one(
+            scope, queries()["get_variant"], {"id": variant_id}, VARIANT_NOT_FOUND
+        )
         return Variant.model_validate(row)
 
     async def update_variant(
@@ -159,10 +156,7 @@ class VariantOperations(Operations):
         return VideoPromptsRow.model_validate(row)
 
     async def delete_variant(self, scope: Scope, variant_id: uuid.UUID) -> None:
-        async with self._transaction(scope) as tx:
-            deleted = await tx.queue(queries()["delete_variant"], {"id": variant_id})
-        if deleted.one() is None:
-            raise NotFound(VARIANT_NOT_FOUND)
+        await self._one(scope, queries()["delete_variant"], {"id": variant_id}, VARIANT_NOT_FOUND)
 
 
 def _variant_key(after: str | None) -> tuple[datetime | str, int]:

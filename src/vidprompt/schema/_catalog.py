@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidprompt.database import dict_rows, named_queries
-from vidprompt.schema._model import (
-    Argument,
-    Catalog,
-    Column,
-    CompositeType,
-    Constraint,
-    Enum,
-    Function,
-    Index,
-    Origin,
-    Policy,
-    Relation,
-    Trigger,
-    TypeRef,
-)
+from vidprompt.schema import _model as model
 from vidprompt.schema._ruletree import target_origins
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
+    from _typeshed import DataclassInstance
+
     from vidprompt.database import AnyConnection
 
 Row = dict[str, Any]
 T = TypeVar("T")
+M = TypeVar("M", bound="DataclassInstance")
 
 DEFAULT_SCHEMAS = ("public",)
 catalog_queries = named_queries("vidprompt.sql", "catalog.sql")
 
 
-def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) -> Catalog:
+def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) -> model.Catalog:
     """Describe ``schemas`` as they are now; never writes, so it is safe on production.
 
     All queries share one repeatable-read, read-only transaction, so they see one
@@ -67,42 +57,31 @@ def _type_oids(rows: Mapping[str, list[Row]]) -> list[int]:
     return sorted(oids)
 
 
-def _types(rows: list[Row]) -> dict[int, TypeRef]:
-    found: dict[int, TypeRef] = {}
+def _types(rows: list[Row]) -> dict[int, model.TypeRef]:
+    found: dict[int, model.TypeRef] = {}
     for row in rows:
         element = None
         if row["element_name"] is not None:
-            element = TypeRef(
-                schema=row["element_schema"],
-                name=row["element_name"],
-                kind=row["element_kind"],
-                relation_kind=row["element_relation_kind"],
-                labels=tuple(row["element_labels"]),
-                oid=row["element_oid"],
-            )
-        found[row["oid"]] = TypeRef(
-            schema=row["schema"],
-            name=row["name"],
-            kind=row["kind"],
-            relation_kind=row["relation_kind"],
-            element=element,
-            is_domain=row["is_domain"],
-            labels=tuple(row["labels"]),
-            oid=row["oid"],
-        )
+            of_element = {
+                name.removeprefix("element_"): value
+                for name, value in row.items()
+                if name.startswith("element_")
+            }
+            element = _from_row(model.TypeRef, of_element, element=None, is_domain=False)
+        found[row["oid"]] = _from_row(model.TypeRef, row, element=element)
     return found
 
 
 def _origins(
     conn: AnyConnection, query: bytes, relations: list[Row]
-) -> dict[int, tuple[Origin, ...]]:
+) -> dict[int, tuple[model.Origin, ...]]:
     """Per view oid, the columns its columns show, through views of views too."""
     direct = {row["oid"]: target_origins(row["rule_tree"]) for row in relations if row["rule_tree"]}
     oids = sorted({o.source_oid for found in direct.values() for o in found} | set(direct))
     names = {(r["relation_oid"], r["number"]): r for r in _fetch(conn, query, {"oids": oids})}
-    resolved: dict[int, tuple[Origin, ...]] = {}
+    resolved: dict[int, tuple[model.Origin, ...]] = {}
     for view, found in direct.items():
-        chain: list[Origin] = []
+        chain: list[model.Origin] = []
         for origin in found:
             column = names.get((view, origin.column))
             step: tuple[int, int] | None = (origin.source_oid, origin.source_column)
@@ -111,7 +90,9 @@ def _origins(
                 seen.add(step)
                 source = names[step]
                 chain.append(
-                    Origin(column["name"], source["schema"], source["relation"], source["name"])
+                    model.Origin(
+                        column["name"], source["schema"], source["relation"], source["name"]
+                    )
                 )
                 step = _next_step(direct, step)
         resolved[view] = tuple(chain)
@@ -128,17 +109,17 @@ def _next_step(direct: dict[int, list[Any]], step: tuple[int, int]) -> tuple[int
 
 def _assemble(
     rows: Mapping[str, list[Row]],
-    types: dict[int, TypeRef],
-    origins: dict[int, tuple[Origin, ...]],
-) -> Catalog:
+    types: dict[int, model.TypeRef],
+    origins: dict[int, tuple[model.Origin, ...]],
+) -> model.Catalog:
     columns = _by_relation(rows["columns"], lambda row: _column(row, types))
-    return Catalog(
+    return model.Catalog(
         schemas=tuple(row["name"] for row in rows["schemas"]),
         relations=tuple(_relation(row, rows, columns, origins) for row in rows["relations"]),
         functions=tuple(_function(row, types) for row in rows["functions"]),
-        enums=tuple(Enum(r["schema"], r["name"], tuple(r["labels"])) for r in rows["enums"]),
+        enums=tuple(_from_row(model.Enum, row) for row in rows["enums"]),
         composite_types=tuple(
-            CompositeType(r["schema"], r["name"], columns.get(r["relation_oid"], ()))
+            _from_row(model.CompositeType, r, attributes=columns.get(r["relation_oid"], ()))
             for r in rows["composite_types"]
         ),
     )
@@ -147,33 +128,21 @@ def _assemble(
 def _relation(
     row: Row,
     rows: Mapping[str, list[Row]],
-    columns: dict[int, tuple[Column, ...]],
-    origins: dict[int, tuple[Origin, ...]],
-) -> Relation:
+    columns: dict[int, tuple[model.Column, ...]],
+    origins: dict[int, tuple[model.Origin, ...]],
+) -> model.Relation:
     oid = row["oid"]
 
     def owned(name: str, build: Callable[[Row], T]) -> tuple[T, ...]:
         return tuple(build(r) for r in rows[name] if r["relation_oid"] == oid)
 
-    return Relation(
-        schema=row["schema"],
-        name=row["name"],
-        kind=row["kind"],
+    return _from_row(
+        model.Relation,
+        row,
         columns=columns.get(oid, ()),
-        oid=oid,
-        is_partition=row["is_partition"],
-        rls_enabled=row["rls_enabled"],
-        rls_forced=row["rls_forced"],
-        options=tuple(row["options"]),
-        view_definition=row["view_definition"],
-        is_updatable=row["is_updatable"],
-        is_insert_enabled=row["is_insert_enabled"],
-        is_update_enabled=row["is_update_enabled"],
         origins=origins.get(oid, ()),
-        owner=row["owner"],
-        comment=row["comment"],
         constraints=owned("constraints", _constraint),
-        indexes=owned("indexes", _index),
+        indexes=owned("indexes", lambda r: _from_row(model.Index, r)),
         policies=owned("policies", _policy),
         triggers=owned("triggers", _trigger),
         grants=owned("grants", lambda r: (str(r["grantee"]), str(r["privilege"]))),
@@ -184,6 +153,17 @@ def _relation(
     )
 
 
+def _from_row(model_type: type[M], row: Mapping[str, Any], **computed: Any) -> M:
+    """``model_type`` from the row's columns of its fields' names (an array as a tuple),
+    except the ``computed`` fields."""
+    values = dict(computed)
+    for field in fields(model_type):
+        if field.name not in computed:
+            value = row[field.name]
+            values[field.name] = tuple(value) if isinstance(value, list) else value
+    return model_type(**values)
+
+
 def _by_relation(rows: list[Row], build: Callable[[Row], T]) -> dict[int, tuple[T, ...]]:
     grouped: defaultdict[int, list[T]] = defaultdict(list)
     for row in rows:
@@ -191,74 +171,32 @@ def _by_relation(rows: list[Row], build: Callable[[Row], T]) -> dict[int, tuple[
     return {oid: tuple(items) for oid, items in grouped.items()}
 
 
-def _column(row: Row, types: dict[int, TypeRef]) -> Column:
-    return Column(
-        name=row["name"],
-        number=row["number"],
-        data_type=row["data_type"],
-        type=types[row["type_oid"]],
-        nullable=row["nullable"],
-        default=row["default_value"],
-        identity=row["identity"],
-        generated=row["generated"],
-        updatable=row["updatable"],
-        max_length=row["max_length"],
-        comment=row["comment"],
+def _column(row: Row, types: dict[int, model.TypeRef]) -> model.Column:
+    return _from_row(model.Column, row, type=types[row["type_oid"]], default=row["default_value"])
+
+
+def _constraint(row: Row) -> model.Constraint:
+    foreign = row["kind"] == "f"
+    return _from_row(
+        model.Constraint,
+        row,
+        on_delete=row["on_delete"] if foreign else "",
+        on_update=row["on_update"] if foreign else "",
     )
 
 
-def _constraint(row: Row) -> Constraint:
-    return Constraint(
-        name=row["name"],
-        kind=row["kind"],
-        columns=tuple(row["columns"]),
-        definition=row["definition"],
-        expression=row["expression"],
-        referenced_schema=row["referenced_schema"],
-        referenced_table=row["referenced_table"],
-        referenced_columns=tuple(row["referenced_columns"]),
-        on_delete=row["on_delete"] if row["kind"] == "f" else "",
-        on_update=row["on_update"] if row["kind"] == "f" else "",
-        validated=row["validated"],
-        inherited=row["inherited"],
+def _policy(row: Row) -> model.Policy:
+    return _from_row(
+        model.Policy, row, using=row["using_expression"], check=row["check_expression"]
     )
 
 
-def _index(row: Row) -> Index:
-    return Index(
-        name=row["name"],
-        key_columns=tuple(row["key_columns"]),
-        is_unique=row["is_unique"],
-        is_primary=row["is_primary"],
-        predicate=row["predicate"],
-        definition=row["definition"],
-        signature=row["signature"],
-    )
+def _trigger(row: Row) -> model.Trigger:
+    function = f"{row['function_schema']}.{row['function_name']}"
+    return _from_row(model.Trigger, row, function=function)
 
 
-def _policy(row: Row) -> Policy:
-    return Policy(
-        name=row["name"],
-        command=row["command"],
-        permissive=row["permissive"],
-        roles=tuple(row["roles"]),
-        using=row["using_expression"],
-        check=row["check_expression"],
-    )
-
-
-def _trigger(row: Row) -> Trigger:
-    return Trigger(
-        name=row["name"],
-        function=f"{row['function_schema']}.{row['function_name']}",
-        timing=row["timing"],
-        events=tuple(row["events"]),
-        level=row["level"],
-        enabled=row["enabled"],
-    )
-
-
-def _function(row: Row, types: dict[int, TypeRef]) -> Function:
+def _function(row: Row, types: dict[int, model.TypeRef]) -> model.Function:
     oids: list[int] = row["argument_type_oids"]
     modes: list[str] = row["argument_modes"] or ["i"] * len(oids)
     names: list[str] = row["argument_names"] or [""] * len(oids)
@@ -266,28 +204,20 @@ def _function(row: Row, types: dict[int, TypeRef]) -> Function:
     # arguments: the last `default_count` of the first `in_count` positions. The same
     # as Postgres's rule whenever inputs come first, as they do in RETURNS TABLE.
     first_default = row["in_count"] - row["default_count"]
-    return Function(
-        schema=row["schema"],
-        name=row["name"],
-        kind=row["kind"],
-        identity_arguments=row["identity_arguments"],
-        arguments=tuple(
-            Argument(
-                names[i] if i < len(names) else "",
-                modes[i],
-                types[oid],
-                first_default <= i < row["in_count"],
-            )
-            for i, oid in enumerate(oids)
-        ),
+    arguments = tuple(
+        model.Argument(
+            names[i] if i < len(names) else "",
+            modes[i],
+            types[oid],
+            first_default <= i < row["in_count"],
+        )
+        for i, oid in enumerate(oids)
+    )
+    return _from_row(
+        model.Function,
+        row,
+        arguments=arguments,
         returns=types[row["return_type_oid"]],
         argument_text=row["arguments"],
         result_text=row["result"] or "",
-        returns_set=row["returns_set"],
-        rows=row["rows"],
-        language=row["language"],
-        volatility=row["volatility"],
-        security_definer=row["security_definer"],
-        config=tuple(row["config"]),
-        extension=row["extension"],
     )

@@ -75,13 +75,8 @@ def render(doc: Doc) -> str:
         if isinstance(current, str):
             out.append(current)
             position += _width(current)
-        elif isinstance(current, (list, Concat)):
-            parts = current.parts if isinstance(current, Concat) else current
-            stack.extend((indent, broken, part) for part in reversed(parts))
-        elif isinstance(current, Indent):
-            stack.append((indent + 1, broken, current.contents))
-        elif isinstance(current, IfBreak):
-            stack.append((indent, broken, current.broken if broken else current.flat))
+        elif (inner := _inner(indent, broken, current)) is not None:
+            stack.extend(reversed(inner))
         elif isinstance(current, Group):
             flat = not current.should_break and _fits(
                 [(indent, False, current.contents)], stack, WIDTH - position
@@ -115,13 +110,8 @@ def _fits(
         indent, broken, current = todo.pop()
         if isinstance(current, str):
             width -= _width(current)
-        elif isinstance(current, (list, Concat)):
-            parts = current.parts if isinstance(current, Concat) else current
-            todo.extend((indent, broken, part) for part in reversed(parts))
-        elif isinstance(current, Indent):
-            todo.append((indent + 1, broken, current.contents))
-        elif isinstance(current, IfBreak):
-            todo.append((indent, broken, current.broken if broken else current.flat))
+        elif (inner := _inner(indent, broken, current)) is not None:
+            todo.extend(reversed(inner))
         elif isinstance(current, Group):
             todo.append((indent, current.should_break or broken, current.contents))
         elif isinstance(current, Line):
@@ -130,6 +120,20 @@ def _fits(
             if not current.soft:
                 width -= 1
     return False
+
+
+def _inner(indent: int, broken: bool, doc: Doc) -> list[tuple[int, bool, Doc]] | None:
+    """What a doc that only arranges others lays out, in order, each with its indent and
+    mode; None for the rest (text, a line, a group), which printing and measuring differ on.
+    """
+    if isinstance(doc, (list, Concat)):
+        parts = doc.parts if isinstance(doc, Concat) else doc
+        return [(indent, broken, part) for part in parts]
+    if isinstance(doc, Indent):
+        return [(indent + 1, broken, doc.contents)]
+    if isinstance(doc, IfBreak):
+        return [(indent, broken, doc.broken if broken else doc.flat)]
+    return None
 
 
 def _propagate_breaks(doc: Doc) -> bool:

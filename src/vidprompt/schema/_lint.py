@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pglast
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
     from vidprompt.schema._model import Catalog, Constraint, Policy, Relation
 
 LEVELS = ("INFO", "WARN", "ERROR")
@@ -34,13 +33,36 @@ class Finding:
     why: str
     fix: str
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+
+class _Problem(NamedTuple):
+    """What a lint found on one object: the object, why it matters, how to fix it."""
+
+    object: str
+    why: str
+    fix: str
+
+
+_Lint = Callable[["Catalog"], Iterator[_Problem]]
+_LINTS: dict[str, tuple[str, _Lint]] = {}  # the lint's name (its function's): level, lint
+
+
+def _lint(level: str) -> Callable[[_Lint], _Lint]:
+    """Register the decorated function as the lint of its name, at ``level``."""
+
+    def register(check: _Lint) -> _Lint:
+        _LINTS[check.__name__] = (level, check)
+        return check
+
+    return register
 
 
 def lint(catalog: Catalog) -> list[Finding]:
     """Every finding, most severe first, then by lint and object."""
-    found = [finding for check in _LINTS for finding in check(catalog)]
+    found = [
+        Finding(name, level, *problem)
+        for name, (level, check) in _LINTS.items()
+        for problem in check(catalog)
+    ]
     return sorted(found, key=lambda f: (-LEVELS.index(f.level), f.name, f.object))
 
 
@@ -53,13 +75,12 @@ def at_or_above(findings: list[Finding], level: str) -> list[Finding]:
 # -- policies -----------------------------------------------------------------------------
 
 
-def auth_rls_initplan(catalog: Catalog) -> Iterator[Finding]:
+@_lint("WARN")
+def auth_rls_initplan(catalog: Catalog) -> Iterator[_Problem]:
     for table, policy in _policies(catalog):
         calls = sorted({c for e in (policy.using, policy.check) for c in _per_row_calls(e)})
         if calls:
-            yield Finding(
-                "auth_rls_initplan",
-                "WARN",
+            yield _Problem(
                 _policy_name(table, policy),
                 f"Calls {', '.join(calls)} directly, so Postgres evaluates it once per row.",
                 "Wrap the call in a subquery, e.g. `(select auth.uid()) = user_id`: it is then "
@@ -67,7 +88,8 @@ def auth_rls_initplan(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def multiple_permissive_policies(catalog: Catalog) -> Iterator[Finding]:
+@_lint("WARN")
+def multiple_permissive_policies(catalog: Catalog) -> Iterator[_Problem]:
     for table in catalog.tables():
         applying: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
         for policy in table.policies:
@@ -80,9 +102,7 @@ def multiple_permissive_policies(catalog: Catalog) -> Iterator[Finding]:
                     applying[(role, command)].append(policy.name)
         for (role, command), names in sorted(applying.items()):
             if len(names) > 1:
-                yield Finding(
-                    "multiple_permissive_policies",
-                    "WARN",
+                yield _Problem(
                     f"table {table.qualified} ({role}, {command})",
                     f"Permissive policies {', '.join(sorted(names))} all apply: Postgres runs "
                     "every one of them for every query.",
@@ -90,49 +110,51 @@ def multiple_permissive_policies(catalog: Catalog) -> Iterator[Finding]:
                 )
 
 
-def policy_exists_rls_disabled(catalog: Catalog) -> Iterator[Finding]:
-    for table in catalog.tables():
-        if table.policies and not table.rls_enabled:
-            yield Finding(
-                "policy_exists_rls_disabled",
-                "ERROR",
-                f"table {table.qualified}",
-                "The table has policies, but row level security is off: they protect nothing.",
-                f"alter table {table.qualified} enable row level security;",
-            )
+# The lints of a table's row level security switch against its policies: each one's level,
+# the state it finds, why that matters and the fix ({table}: the table's qualified name).
+_RLS_STATES: dict[str, tuple[str, Callable[[Relation], bool], str, str]] = {
+    "policy_exists_rls_disabled": (
+        "ERROR",
+        lambda table: bool(table.policies) and not table.rls_enabled,
+        "The table has policies, but row level security is off: they protect nothing.",
+        "alter table {table} enable row level security;",
+    ),
+    "rls_enabled_no_policy": (
+        "INFO",
+        lambda table: table.rls_enabled and not table.policies,
+        "Row level security is on but no policy exists: the API roles see no rows.",
+        "Add policies for the roles that should reach the table, or say why none.",
+    ),
+    "rls_disabled_in_public": (
+        "ERROR",
+        lambda table: not table.rls_enabled and not table.is_partition,
+        "The schema is exposed through the Data API and row level security is off: "
+        "anyone with the anon key can read and change every row.",
+        "alter table {table} enable row level security; then add policies.",
+    ),
+}
 
 
-def rls_enabled_no_policy(catalog: Catalog) -> Iterator[Finding]:
-    for table in catalog.tables():
-        if table.rls_enabled and not table.policies:
-            yield Finding(
-                "rls_enabled_no_policy",
-                "INFO",
-                f"table {table.qualified}",
-                "Row level security is on but no policy exists: the API roles see no rows.",
-                "Add policies for the roles that should reach the table, or say why none.",
-            )
+def _rls_state(found: Callable[[Relation], bool], why: str, fix: str) -> _Lint:
+    def check(catalog: Catalog) -> Iterator[_Problem]:
+        for table in catalog.tables():
+            if found(table):
+                yield _Problem(f"table {table.qualified}", why, fix.format(table=table.qualified))
+
+    return check
 
 
-def rls_disabled_in_public(catalog: Catalog) -> Iterator[Finding]:
-    for table in catalog.tables():
-        if not table.rls_enabled and not table.is_partition:
-            yield Finding(
-                "rls_disabled_in_public",
-                "ERROR",
-                f"table {table.qualified}",
-                "The schema is exposed through the Data API and row level security is off: "
-                "anyone with the anon key can read and change every row.",
-                f"alter table {table.qualified} enable row level security; then add policies.",
-            )
+_LINTS.update(
+    (name, (level, _rls_state(found, why, fix)))
+    for name, (level, found, why, fix) in _RLS_STATES.items()
+)
 
 
-def rls_references_user_metadata(catalog: Catalog) -> Iterator[Finding]:
+@_lint("ERROR")
+def rls_references_user_metadata(catalog: Catalog) -> Iterator[_Problem]:
     for table, policy in _policies(catalog):
         if any("user_metadata" in (e or "") for e in (policy.using, policy.check)):
-            yield Finding(
-                "rls_references_user_metadata",
-                "ERROR",
+            yield _Problem(
                 _policy_name(table, policy),
                 "The policy reads user_metadata from the JWT, which the user can edit.",
                 "Decide on app_metadata (only the server can set it) or on table data.",
@@ -142,12 +164,11 @@ def rls_references_user_metadata(catalog: Catalog) -> Iterator[Finding]:
 # -- functions, views, indexes ----------------------------------------------------------------
 
 
-def function_search_path_mutable(catalog: Catalog) -> Iterator[Finding]:
+@_lint("WARN")
+def function_search_path_mutable(catalog: Catalog) -> Iterator[_Problem]:
     for function in catalog.functions:
         if not function.extension and function.kind in ("f", "p") and not function.pins_search_path:
-            yield Finding(
-                "function_search_path_mutable",
-                "WARN",
+            yield _Problem(
                 f"function {function.qualified}",
                 "Without its own search_path the function resolves names through the "
                 "caller's, which a caller can point at objects of its own.",
@@ -155,16 +176,15 @@ def function_search_path_mutable(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def security_definer_view(catalog: Catalog) -> Iterator[Finding]:
+@_lint("ERROR")
+def security_definer_view(catalog: Catalog) -> Iterator[_Problem]:
     for view in catalog.views():
         invoker = any(
             o.lower() in ("security_invoker=true", "security_invoker=on") for o in view.options
         )
         exposed = any("SELECT" in view.privileges(role) for role in _API_ROLES)
         if view.kind == "v" and not invoker and exposed:
-            yield Finding(
-                "security_definer_view",
-                "ERROR",
+            yield _Problem(
                 f"view {view.qualified}",
                 "The view runs with its owner's rights, so it bypasses the row level "
                 "security of the tables it reads.",
@@ -172,34 +192,29 @@ def security_definer_view(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def unindexed_foreign_keys(catalog: Catalog) -> Iterator[Finding]:
-    for table in catalog.tables():
-        for key in table.foreign_keys:
-            width = len(key.columns)
-            covered = any(
-                set(index.key_columns[:width]) == set(key.columns) for index in table.indexes
+@_lint("INFO")
+def unindexed_foreign_keys(catalog: Catalog) -> Iterator[_Problem]:
+    for table, key in _foreign_keys(catalog):
+        width = len(key.columns)
+        covered = any(set(index.key_columns[:width]) == set(key.columns) for index in table.indexes)
+        if not covered:
+            yield _Problem(
+                f"foreign key {key.name} on {table.qualified}",
+                "No index starts with its columns: deleting or updating a referenced row "
+                "scans the whole table.",
+                f"create index on {table.qualified} ({', '.join(key.columns)});",
             )
-            if not covered:
-                yield Finding(
-                    "unindexed_foreign_keys",
-                    "INFO",
-                    f"foreign key {key.name} on {table.qualified}",
-                    "No index starts with its columns: deleting or updating a referenced row "
-                    "scans the whole table.",
-                    f"create index on {table.qualified} ({', '.join(key.columns)});",
-                )
 
 
-def duplicate_index(catalog: Catalog) -> Iterator[Finding]:
+@_lint("WARN")
+def duplicate_index(catalog: Catalog) -> Iterator[_Problem]:
     for table in catalog.tables():
         same: defaultdict[str, list[str]] = defaultdict(list)
         for index in table.indexes:
             same[index.signature].append(index.name)
         for names in same.values():
             if len(names) > 1:
-                yield Finding(
-                    "duplicate_index",
-                    "WARN",
+                yield _Problem(
                     f"indexes {', '.join(sorted(names))} on {table.qualified}",
                     "The indexes are identical: every write maintains both, reads use one.",
                     f"Drop all but one of them ({', '.join(sorted(names)[1:])}).",
@@ -209,7 +224,8 @@ def duplicate_index(catalog: Catalog) -> Iterator[Finding]:
 # -- ours ---------------------------------------------------------------------------------------
 
 
-def foreign_key_crosses_owners(catalog: Catalog) -> Iterator[Finding]:
+@_lint("ERROR")
+def foreign_key_crosses_owners(catalog: Catalog) -> Iterator[_Problem]:
     """A user can point a row of theirs at another user's row: FK checks bypass RLS.
 
     Applies to a user-owned table whose key columns the API roles may write, referencing
@@ -229,9 +245,7 @@ def foreign_key_crosses_owners(catalog: Catalog) -> Iterator[Finding]:
             pairs = dict(zip(key.columns, key.referenced_columns, strict=True))
             if pairs.get(child_owner) == parent_owner:
                 continue
-            yield Finding(
-                "foreign_key_crosses_owners",
-                "ERROR",
+            yield _Problem(
                 f"foreign key {key.name} on {child.qualified}",
                 f"Both {child.qualified} and {parent.qualified} belong to a user "
                 f"({child_owner}, {parent_owner}), but the key does not include the owner. "
@@ -281,6 +295,12 @@ def _policies(catalog: Catalog) -> Iterator[tuple[Relation, Policy]]:
             yield table, policy
 
 
+def _foreign_keys(catalog: Catalog) -> Iterator[tuple[Relation, Constraint]]:
+    for table in catalog.tables():
+        for key in table.foreign_keys:
+            yield table, key
+
+
 def _policy_name(table: Relation, policy: Policy) -> str:
     return f'policy "{policy.name}" on {table.qualified}'
 
@@ -312,18 +332,3 @@ def _walk(node: Any, in_subquery: bool, found: set[str]) -> None:
     elif isinstance(node, (list, tuple)):
         for item in node:
             _walk(item, in_subquery, found)
-
-
-_LINTS: tuple[Callable[[Catalog], Iterator[Finding]], ...] = (
-    auth_rls_initplan,
-    duplicate_index,
-    foreign_key_crosses_owners,
-    function_search_path_mutable,
-    multiple_permissive_policies,
-    policy_exists_rls_disabled,
-    rls_disabled_in_public,
-    rls_enabled_no_policy,
-    rls_references_user_metadata,
-    security_definer_view,
-    unindexed_foreign_keys,
-)

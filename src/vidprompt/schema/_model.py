@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -246,6 +245,3 @@ class Check:
     passed: bool
     expected: str
     found: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)

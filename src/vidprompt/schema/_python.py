@@ -31,33 +31,25 @@ _HEADER = (
 _MAX_LINE = 100
 _INDENT = "    "
 
-# Postgres type name: (Python type, the import it needs as (module, name); "" imports the module)
-_SCALARS: dict[str, tuple[str, tuple[str, str] | None]] = {
-    "bool": ("bool", None),
-    "int2": ("int", None),
-    "int4": ("int", None),
-    "int8": ("int", None),
-    "oid": ("int", None),
-    "float4": ("float", None),
-    "float8": ("float", None),
-    "numeric": ("decimal.Decimal", ("decimal", "")),
-    "text": ("str", None),
-    "varchar": ("str", None),
-    "bpchar": ("str", None),
-    "citext": ("str", None),
-    "name": ("str", None),
-    "bytea": ("bytes", None),
-    "uuid": ("uuid.UUID", ("uuid", "")),
-    "date": ("datetime.date", ("datetime", "")),
-    "time": ("datetime.time", ("datetime", "")),
-    "timetz": ("datetime.time", ("datetime", "")),
-    "timestamp": ("datetime.datetime", ("datetime", "")),
-    "timestamptz": ("AwareDatetime", ("pydantic", "AwareDatetime")),
-    "interval": ("datetime.timedelta", ("datetime", "")),
-    "json": ("JsonValue", ("pydantic", "JsonValue")),
-    "jsonb": ("JsonValue", ("pydantic", "JsonValue")),
-}
-_STRINGS = {"text", "varchar", "bpchar", "citext", "name"}
+_STRINGS = ("text", "varchar", "bpchar", "citext", "name")
+# Python type, the import it needs as (module, name; "" imports the module), and the Postgres
+# type names it stands for
+_SCALAR_TYPES: tuple[tuple[str, tuple[str, str] | None, tuple[str, ...]], ...] = (
+    ("bool", None, ("bool",)),
+    ("int", None, ("int2", "int4", "int8", "oid")),
+    ("float", None, ("float4", "float8")),
+    ("decimal.Decimal", ("decimal", ""), ("numeric",)),
+    ("str", None, _STRINGS),
+    ("bytes", None, ("bytea",)),
+    ("uuid.UUID", ("uuid", ""), ("uuid",)),
+    ("datetime.date", ("datetime", ""), ("date",)),
+    ("datetime.time", ("datetime", ""), ("time", "timetz")),
+    ("datetime.datetime", ("datetime", ""), ("timestamp",)),
+    ("AwareDatetime", ("pydantic", "AwareDatetime"), ("timestamptz",)),
+    ("datetime.timedelta", ("datetime", ""), ("interval",)),
+    ("JsonValue", ("pydantic", "JsonValue"), ("json", "jsonb")),
+)
+_SCALARS = {name: (python, needs) for python, needs, names in _SCALAR_TYPES for name in names}
 _STANDARD_LIBRARY = {"datetime", "decimal", "typing", "uuid"}
 
 
@@ -146,14 +138,9 @@ def _relation_classes(module: _Module, relation: Relation) -> None:
     columns = sorted(relation.columns, key=lambda c: collation_key(c.name))
     types = {c.name: _annotation(module, c, narrowed.get(c.name), stem) for c in columns}
     what = "view" if relation.is_view else "table"
-    module.classes.append(
-        _model(
-            module,
-            module.claim(f"{stem}Row"),
-            f"A row of the {what} {relation.qualified}.",
-            [(c.name, types[c.name]) for c in columns],
-        )
-    )
+    row = [(c.name, types[c.name]) for c in columns]
+    doc = f"A row of the {what} {relation.qualified}."
+    module.classes.append(_model(module, module.claim(f"{stem}Row"), doc, row))
     if not relation.is_table:
         return
     writable = [c for c in columns if c.identity != "a" and not c.generated]
@@ -161,24 +148,15 @@ def _relation_classes(module: _Module, relation: Relation) -> None:
         (c.name, types[c.name] if _required(c) else _not_required(module, types[c.name]))
         for c in writable
     ]
-    module.classes.append(
-        _typed_dict(
-            module,
-            module.claim(f"{stem}Insert"),
-            f"A new row of {relation.qualified}; keys with a default may be left out.",
-            insert,
-            total=True,
-        )
-    )
-    module.classes.append(
-        _typed_dict(
-            module,
-            module.claim(f"{stem}Update"),
-            f"A change to rows of {relation.qualified}: only the columns to set.",
-            [(c.name, types[c.name]) for c in writable],
-            total=False,
-        )
-    )
+    update = [(c.name, types[c.name]) for c in writable]
+    shapes = {  # TypedDict: its fields, whether all are required, its docstring
+        "Insert": (insert, True, "A new row of {}; keys with a default may be left out."),
+        "Update": (update, False, "A change to rows of {}: only the columns to set."),
+    }
+    for suffix, (fields, total, shape_doc) in shapes.items():
+        name = module.claim(f"{stem}{suffix}")
+        doc = shape_doc.format(relation.qualified)
+        module.classes.append(_typed_dict(module, name, doc, fields, total=total))
 
 
 def _composite_class(module: _Module, composite: CompositeType) -> None:

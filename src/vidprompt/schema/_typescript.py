@@ -108,8 +108,8 @@ class _Writer:
         lines = ["export type Database = {"]
         for schema in self.schemas:
             lines.append(f"  {_key(schema)}: {{")
-            lines.extend(self._section("Tables", self._tables(schema)))
-            lines.extend(self._section("Views", self._views(schema)))
+            lines.extend(self._section("Tables", self._relation_entries(schema, views=False)))
+            lines.extend(self._section("Views", self._relation_entries(schema, views=True)))
             lines.extend(self._section("Functions", self._function_entries(schema)))
             lines.extend(self._section("Enums", self._enums(schema)))
             lines.extend(self._section("CompositeTypes", self._composites(schema)))
@@ -122,39 +122,31 @@ class _Writer:
         body = entries or [_member_text("[_ in never]", "never", 3)]
         return [f"    {name}: {{", *body, "    }"]
 
-    def _tables(self, schema: str) -> list[str]:
+    def _relation_entries(self, schema: str, *, views: bool) -> list[str]:
         lines: list[str] = []
-        for table in self._relations(schema, views=False):
-            columns = _by_name(table.columns)
-            lines.append(f"      {_key(table.name)}: {{")
-            row = [self._column(table, c) for c in columns] + self._computed_fields(table)
+        for relation in self._relations(schema, views=views):
+            columns = _by_name(relation.columns)
+            lines.append(f"      {_key(relation.name)}: {{")
+            row = [self._column(relation, c) for c in columns] + self._computed_fields(relation)
             lines.extend(_object("Row", row, 4))
-            lines.extend(
-                _object("Insert", [self._writable(table, c, insert=True) for c in columns], 4)
-            )
-            lines.extend(
-                _object("Update", [self._writable(table, c, insert=False) for c in columns], 4)
-            )
-            lines.extend(self._relationship_lines(table))
+            for name, members in self._write_shapes(relation, columns, view=views):
+                lines.extend(_object(name, members, 4))
+            lines.extend(self._relationship_lines(relation))
             lines.append("      }")
         return lines
 
-    def _views(self, schema: str) -> list[str]:
-        lines: list[str] = []
-        for view in self._relations(schema, views=True):
-            columns = _by_name(view.columns)
-            lines.append(f"      {_key(view.name)}: {{")
-            row = [self._column(view, c) for c in columns] + self._computed_fields(view)
-            lines.extend(_object("Row", row, 4))
-            for name, enabled in (
-                ("Insert", view.is_insert_enabled),
-                ("Update", view.is_update_enabled),
-            ):
-                if enabled:
-                    lines.extend(_object(name, [self._view_writable(c) for c in columns], 4))
-            lines.extend(self._relationship_lines(view))
-            lines.append("      }")
-        return lines
+    def _write_shapes(
+        self, relation: Relation, columns: list[Column], *, view: bool
+    ) -> list[tuple[str, list[Doc]]]:
+        """A table's Insert and Update; a view's only where Postgres lets it take them."""
+        if not view:
+            return [
+                ("Insert", [self._writable(relation, c, insert=True) for c in columns]),
+                ("Update", [self._writable(relation, c, insert=False) for c in columns]),
+            ]
+        members = [self._view_writable(c) for c in columns]
+        enabled = {"Insert": relation.is_insert_enabled, "Update": relation.is_update_enabled}
+        return [(name, members) for name, allowed in enabled.items() if allowed]
 
     def _relations(self, schema: str, *, views: bool) -> list[Relation]:
         kinds = ("v", "m") if views else ("r", "p", "f")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vidprompt.database import AnyConnection
-    from vidprompt.schema._model import Catalog, Relation
+    from vidprompt.schema._model import Catalog, Constraint, Relation
 
 TABLE = ("public", "video_prompts")
 MIGRATION_NAME = "create_video_prompts_table"
@@ -120,42 +120,42 @@ def _references(table: Relation) -> Iterator[Check]:
         for k in table.foreign_keys
         if "image_id" in k.columns
         and (k.referenced_schema, k.referenced_table) == ("public", "images")
-        and dict(zip(k.columns, k.referenced_columns, strict=True)).get("image_id") == "id"
+        and dict(_pairs(k)).get("image_id") == "id"
     ]
-    cascade = [k for k in image_keys if k.on_delete == "c"]
-    yield Check(
-        "structure",
-        "image_id references images(id) on delete cascade",
-        bool(cascade),
-        "foreign key with ON DELETE CASCADE",
-        cascade[0].definition if cascade else _definitions(image_keys),
-    )
-    owned = [
-        k
-        for k in image_keys
-        if ("user_id", "user_id") in zip(k.columns, k.referenced_columns, strict=True)
-    ]
-    yield Check(
-        "security",
-        "image reference includes the owner (image_id, user_id)",
-        bool(owned),
-        "references images (id, user_id): a prompt's image is its user's",
-        owned[0].definition if owned else _definitions(image_keys),
-    )
-    users = [
+    user_keys = [
         k
         for k in table.foreign_keys
         if k.columns == ("user_id",)
         and (k.referenced_schema, k.referenced_table) == ("auth", "users")
-        and k.on_delete == "c"
     ]
-    yield Check(
-        "structure",
-        "user_id references auth.users on delete cascade",
-        bool(users),
-        "foreign key with ON DELETE CASCADE",
-        _definitions(users) or "missing",
+    yield _cascade_check("image_id references images(id) on delete cascade", image_keys)
+    yield _key_check(
+        "security",
+        "image reference includes the owner (image_id, user_id)",
+        "references images (id, user_id): a prompt's image is its user's",
+        [k for k in image_keys if ("user_id", "user_id") in _pairs(k)],
+        image_keys,
     )
+    yield _cascade_check("user_id references auth.users on delete cascade", user_keys)
+
+
+def _cascade_check(name: str, keys: list[Constraint]) -> Check:
+    """One of ``keys`` deletes the row with the row it references."""
+    cascading = [k for k in keys if k.on_delete == "c"]
+    return _key_check("structure", name, "foreign key with ON DELETE CASCADE", cascading, keys)
+
+
+def _key_check(
+    group: str, name: str, expected: str, matching: list[Constraint], keys: list[Constraint]
+) -> Check:
+    """Passes when a key of ``matching`` exists; found: the first of them, else all ``keys``."""
+    found = matching[0].definition if matching else _definitions(keys)
+    return Check(group, name, bool(matching), expected, found)
+
+
+def _pairs(key: Constraint) -> list[tuple[str, str]]:
+    """A foreign key's (column, referenced column) pairs."""
+    return list(zip(key.columns, key.referenced_columns, strict=True))
 
 
 def _definitions(keys: list[Any]) -> str:

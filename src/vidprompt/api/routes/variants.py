@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
 
@@ -186,30 +186,30 @@ async def get_variant(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -
     return variant_response(await store.get_variant(scope, variant_id))
 
 
+# The routes that change a variant and answer with it as it is then.
+_CHANGE: dict[str, Any] = {"responses": problems(409), "response_model": VariantPublic}
+
+
 @router.patch(
     "/variants/{variant_id}",
     summary="Edit a variant's text, instruction, camera style or film effects",
-    responses=problems(409),
-    response_model=VariantPublic,
+    **_CHANGE,
 )
 async def update_variant(
     variant_id: uuid.UUID, body: VariantUpdate, scope: ScopeDep, store: StoreDep
 ) -> JSONBody:
     """409 ``conflict`` while the variant is ``pending`` (the worker is writing it)."""
     await store.update_variant(scope, variant_id, body)
-    return variant_response(await store.get_variant(scope, variant_id))
+    return await get_variant(variant_id, scope, store)
 
 
 @router.post(
-    "/variants/{variant_id}/primary",
-    summary="Make a variant its image's primary one",
-    responses=problems(409),
-    response_model=VariantPublic,
+    "/variants/{variant_id}/primary", summary="Make a variant its image's primary one", **_CHANGE
 )
 async def mark_primary(variant_id: uuid.UUID, scope: ScopeDep, store: StoreDep) -> JSONBody:
     """The image's previous primary variant stops being primary, in the same transaction."""
     await store.mark_primary(scope, variant_id)
-    return variant_response(await store.get_variant(scope, variant_id))
+    return await get_variant(variant_id, scope, store)
 
 
 # The busiest reads, served without FastAPI's per-request resolver when plainly well-formed
