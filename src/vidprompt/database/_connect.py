@@ -61,8 +61,19 @@ def resolve_target(
     *,
     on_notice: Callable[[str], None] | None = None,
 ) -> Target:
-    """The database a command works on, its URL checked and given the connect timeout."""
-    url = db_url or settings.database_url
+    """The database a command works on, its URL checked and given the connect timeout.
+
+    No URL at all means the work folder's local database; an empty one is refused: it is
+    what ``--db-url "$SUPABASE_DB_URL"`` passes when the variable is unset, and taking it
+    for "none" would push to the local database and report success.
+    """
+    url, source = (db_url, "--db-url") if db_url is not None else (settings.database_url, "")
+    if url is not None and not url.strip():
+        raise ConfigError(
+            f"The database URL ({source or 'DATABASE_URL'}) is empty.",
+            hint="Give your database's postgresql:// URI, or leave it out (unset"
+            " DATABASE_URL) to use the local database.",
+        )
     timeout = settings.connect_timeout
     if url:
         return Target(with_connect_timeout(url, timeout))

@@ -1,0 +1,67 @@
+"""Which database a command works on: an empty URL is a mistake, never the local database.
+
+``--db-url "$SUPABASE_DB_URL"`` with the variable unset (a missing CI secret) passes an empty
+URL; taking it as "no URL" would push to the local database and report success.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from vidprompt.config import Settings
+from vidprompt.database import resolve_target
+from vidprompt.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_an_empty_db_url_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="empty") as refused:
+        resolve_target("", tmp_path, Settings(_env_file=None))
+    assert "--db-url" in refused.value.message
+    assert not (tmp_path / ".vidprompt").exists()
+
+
+def test_an_empty_database_url_setting_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "")
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        resolve_target(None, tmp_path, Settings(_env_file=None))
+    assert not (tmp_path / ".vidprompt").exists()
+
+
+def test_db_push_with_an_empty_db_url_fails_and_pushes_nowhere(tmp_path: Path) -> None:
+    migrations = tmp_path / "supabase" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "20260101000000_t.sql").write_text("create table t (id int);\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "vidprompt", "db", "push", "--db-url", ""],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "empty" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "up to date" not in done.stdout
+    assert not (tmp_path / ".vidprompt").exists()
+
+
+def test_an_empty_database_url_setting_does_not_hide_a_given_db_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "")
+    url = "postgresql://u@db.example.test/app"
+    target = resolve_target(url, tmp_path, Settings(_env_file=None))
+    assert "host=db.example.test" in target.url
+    assert target.local is None
