@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._common import (
+    DbUrl,
+    Workdir,
+    checked_settings,
+    console,
+    plain,
+    say_notice,
+    table,
+)
 
 
 class FailOn(StrEnum):
@@ -54,14 +62,15 @@ def lint(
     elif not findings:
         console().print("No findings.")
     else:
-        from rich.table import Table  # only here: the other commands start without it
-
-        table = Table("level", "lint", "object", "why / fix", title="vidprompt db lint")
+        drawn = table("level", "lint", "object", "why / fix", title="vidprompt db lint")
         for f in findings:
             style = {"ERROR": "bold red", "WARN": "yellow"}.get(f.level, "cyan")
-            table.add_row(
-                f"[{style}]{f.level}[/]", f.name, f.object, f"{f.why}\n[dim]fix: {f.fix}[/]"
+            drawn.add_row(
+                f"[{style}]{f.level}[/]",
+                f.name,
+                plain(f.object),
+                f"{plain(f.why)}\n[dim]fix: {plain(f.fix)}[/]",
             )
-        console().print(table)
+        console().print(drawn)
     if at_or_above(findings, fail_on.value):
         raise typer.Exit(1)

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._common import (
+    AnyWorkdir,
+    DbUrl,
+    Workdir,
+    checked_settings,
+    console,
+    plain,
+    say_notice,
+    table,
+)
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 
@@ -49,16 +58,14 @@ def list_command(db_url: DbUrl = None, workdir: Workdir = Path()) -> None:
     target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
         states = compare(local, read_history_for(conn, local))
-    from rich.table import Table  # only here: the other commands start without it
-
-    table = Table("Local", "Remote", "Name", "State")
+    drawn = table("Local", "Remote", "Name", "State")
     for item in states:
-        table.add_row(
-            item.version if item.local else "",
-            item.version if item.applied else "",
-            item.name,
+        drawn.add_row(
+            plain(item.version) if item.local else "",
+            plain(item.version) if item.applied else "",
+            plain(item.name),
             f"[{_STYLE[item.state.value]}]{item.state.value}[/]",
         )
-    console().print(table)
+    console().print(drawn)
     if any(item.state in (State.MISSING_LOCALLY, State.EDITED) for item in states):
         raise typer.Exit(1)

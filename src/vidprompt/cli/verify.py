@@ -8,7 +8,15 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._common import (
+    DbUrl,
+    Workdir,
+    checked_settings,
+    console,
+    plain,
+    say_notice,
+    table,
+)
 
 
 def verify(
@@ -37,18 +45,14 @@ def verify(
     if as_json:
         print(json.dumps({"passed": not failed, "checks": [asdict(c) for c in checks]}, indent=2))
     else:
-        from rich.table import Table  # only here: the other commands start without it
-
-        table = Table("", "group", "check", "found", title="vidprompt verify")
+        drawn = table("", "group", "check", "found", title="vidprompt verify")
         for check in checks:
             mark = "[green]PASS[/]" if check.passed else "[bold red]FAIL[/]"
-            found = (
-                check.found
-                if check.passed
-                else f"{check.found}\n[dim]expected: {check.expected}[/]"
-            )
-            table.add_row(mark, check.group, check.name, found)
-        console().print(table)
+            found = plain(check.found)
+            if not check.passed:
+                found += f"\n[dim]expected: {plain(check.expected)}[/]"
+            drawn.add_row(mark, plain(check.group), plain(check.name), found)
+        console().print(drawn)
         console().print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)
