@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     """Seconds to wait for a database connection (libpq's connect_timeout; at least 2)."""
 
     # --- store (data layer) ---
-    statement_timeout_ms: int = Field(default=15_000, ge=0)
-    """Postgres statement_timeout for store queries."""
+    statement_timeout_ms: int = Field(default=15_000, ge=0, le=2_147_483_647)
+    """Postgres statement_timeout for store queries (at most Postgres's own limit, 2^31 - 1)."""
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
     pool_timeout_ms: int = Field(default=5_000, ge=1)

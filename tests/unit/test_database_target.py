@@ -1,4 +1,5 @@
-"""Which database a command works on: an empty URL is a mistake, never the local database.
+"""Which database a command works on, and with what: an empty URL is a mistake, never the
+local database, and a setting Postgres cannot take is refused before anything starts.
 
 ``--db-url "$SUPABASE_DB_URL"`` with the variable unset (a missing CI secret) passes an empty
 URL; taking it as "no URL" would push to the local database and report success.
@@ -65,3 +66,16 @@ def test_an_empty_database_url_setting_does_not_hide_a_given_db_url(
     target = resolve_target(url, tmp_path, Settings(_env_file=None))
     assert "host=db.example.test" in target.url
     assert target.local is None
+
+
+def test_a_statement_timeout_postgres_cannot_take_is_refused_as_a_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accepted at start-up, it made every API request fail with 422 ``invalid_input``."""
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("VIDPROMPT_STATEMENT_TIMEOUT_MS", "99999999999")
+    with pytest.raises(ValidationError, match="statement_timeout_ms"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("VIDPROMPT_STATEMENT_TIMEOUT_MS", str(2**31 - 1))
+    assert Settings(_env_file=None).statement_timeout_ms == 2**31 - 1
