@@ -229,3 +229,27 @@ def test_pgcrypto_refuses_each_bcrypt_function_naming_it(conn: Conn) -> None:
         assert raised.value.diag.message_hint is not None
         assert "VIDPROMPT_PG_BIN_DIR" in raised.value.diag.message_hint
     assert _value(conn, "select extensions.crypt(null, 'x') is null")
+
+
+def test_pgcrypto_digest_hashes_every_name_it_takes_and_refuses_the_others(conn: Conn) -> None:
+    """A name the stand-in cannot compute is refused, never answered with NULL (a generated
+    column of ``digest(secret, 'sha-256')`` stored NULL hashes); pgcrypto's spellings with a
+    dash and in capitals name the same algorithms."""
+    import hashlib
+
+    _created(conn, "pgcrypto")
+    for name, algorithm in (
+        ("sha256", "sha256"),
+        ("sha-256", "sha256"),
+        ("SHA-1", "sha1"),
+        ("sha1", "sha1"),
+        ("MD5", "md5"),
+        ("sha-512", "sha512"),
+        ("sha224", "sha224"),
+        ("sha384", "sha384"),
+    ):
+        digest = _value(conn, "select extensions.digest('abc', %s)", [name])
+        assert digest == hashlib.new(algorithm, b"abc").digest(), name
+    for name in ("whirlpool", "md4", ""):
+        with pytest.raises(psycopg.Error, match="Cannot use"):
+            conn.execute("select extensions.digest('abc', %s)", [name])

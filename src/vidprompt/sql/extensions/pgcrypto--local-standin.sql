@@ -74,31 +74,38 @@ begin
 end;
 $$;
 
--- A separate check so the error names the algorithm, as pgcrypto's does.
-create function @extschema@._require_hash(type text) returns void
-language plpgsql immutable strict
+-- The algorithm a name means, as pgcrypto reads it (any case, with or without the dash:
+-- 'SHA-256' is sha256), or an error naming it when the stand-in cannot compute it.
+create function @extschema@._hash_name(type text) returns text
+language plpgsql immutable strict parallel safe
 as $$
+declare
+  name text := replace(lower(type), '-', '');
 begin
-  if lower(type) not in ('md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512') then
+  if name not in ('md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512') then
     raise exception 'Cannot use "%": not available in the local pgcrypto stand-in', type
       using errcode = '0A000',
       hint = 'Use md5, sha1, sha224, sha256, sha384 or sha512, or a server with the real pgcrypto.';
   end if;
+  return name;
 end;
 $$;
 
+-- plpgsql, not an inlined SQL function: the planner may drop an unused check, and a name it
+-- cannot compute then came back as NULL instead of an error.
 create function @extschema@.digest(data bytea, type text) returns bytea
-language sql immutable strict parallel safe
+language plpgsql immutable strict parallel safe
 as $$
-  select case lower(type)
+begin
+  return case @extschema@._hash_name(type)
     when 'md5' then decode(md5(data), 'hex')
     when 'sha1' then @extschema@._sha1(data)
     when 'sha224' then sha224(data)
     when 'sha256' then sha256(data)
     when 'sha384' then sha384(data)
     when 'sha512' then sha512(data)
-  end
-  from (select @extschema@._require_hash(type)) as checked
+  end;
+end;
 $$;
 
 create function @extschema@.digest(data text, type text) returns bytea
@@ -110,12 +117,12 @@ create function @extschema@.hmac(data bytea, key bytea, type text) returns bytea
 language plpgsql immutable strict parallel safe
 as $$
 declare
-  block integer := case when lower(type) in ('sha384', 'sha512') then 128 else 64 end;
+  block integer := case when @extschema@._hash_name(type) in ('sha384', 'sha512') then 128
+    else 64 end;
   padded bytea;
   inner_pad bytea;
   outer_pad bytea;
 begin
-  perform @extschema@._require_hash(type);
   padded := case when length(key) > block then @extschema@.digest(key, type) else key end;
   padded := padded || decode(repeat('00', block - length(padded)), 'hex');
   inner_pad := padded;
