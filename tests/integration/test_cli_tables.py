@@ -8,6 +8,8 @@ name or the fix SQL short with "…".
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -74,3 +76,31 @@ def test_migration_list_prints_a_name_with_brackets_literally(
     assert "20260101000002" in output
     assert "a[b]_and_a_rather_long_but_realistic_name" in _column(output, 3)
     assert "…" not in output
+
+
+def test_a_mistyped_schema_is_refused_and_the_types_file_kept(
+    layer_url: str, tmp_path: Path
+) -> None:
+    """``types update --schema pubilc`` wrote an empty ``Database`` over the real types."""
+    (tmp_path / "supabase").mkdir()
+    types = tmp_path / "types" / "database.types.ts"
+    types.parent.mkdir()
+    types.write_text("// the team's types\n")
+    for command in (
+        ["types", "update", "--schema", "pubilc"],
+        ["db", "lint", "--schema", "pubilc"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "vidprompt", *command, "--db-url", layer_url],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        output = done.stdout + done.stderr
+        assert done.returncode == 1, output
+        assert "Traceback" not in output
+        assert "pubilc" in output
+        assert "public" in output  # the schemas there are, to pick from
+    assert types.read_text() == "// the team's types\n"

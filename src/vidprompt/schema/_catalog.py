@@ -7,6 +7,7 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vidprompt.database import dict_rows, named_queries
+from vidprompt.errors import SchemaError
 from vidprompt.schema import _model as model
 from vidprompt.schema._ruletree import target_origins
 
@@ -35,6 +36,7 @@ def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) 
     queries = catalog_queries()
     with conn.transaction(force_rollback=True):
         conn.execute(b"set transaction isolation level repeatable read, read only")
+        _require_schemas(conn, names)
         rows = {
             name: _fetch(conn, sql, {"schemas": names})
             for name, sql in queries.items()
@@ -43,6 +45,22 @@ def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) 
         types = _types(_fetch(conn, queries["types"], {"oids": _type_oids(rows)}))
         origins = _origins(conn, queries["origins"], rows["relations"])
     return _assemble(rows, types, origins)
+
+
+def _require_schemas(conn: AnyConnection, names: list[str]) -> None:
+    """Refuse a schema the database does not have: read as empty, a mistyped name made
+    ``types update`` overwrite the types with an empty ``Database`` and lint find nothing."""
+    found = {
+        row["nspname"]
+        for row in dict_rows(conn, b"select nspname from pg_namespace order by nspname", {})
+    }
+    missing = [name for name in names if name not in found]
+    if missing:
+        shown = ", ".join(sorted(n for n in found if not n.startswith(("pg_", "information_"))))
+        raise SchemaError(
+            f"The database has no schema {', '.join(map(repr, missing))}.",
+            hint=f"Its schemas: {shown}.",
+        )
 
 
 def _fetch(conn: AnyConnection, query: bytes, params: dict[str, Any]) -> list[Row]:
