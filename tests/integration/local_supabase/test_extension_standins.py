@@ -20,6 +20,8 @@ from vidprompt.database._standins import (
 
 SECRET = "a-local-secret-of-at-least-32-characters"
 HOSTED_ONLY = ["http", "pg_cron", "pg_jsonschema", "pg_net", "pgmq", "vector"]
+# Where each is created, as on Supabase: pgmq's control file names its own schema.
+CREATE = {"pgmq": 'create extension "pgmq"'}
 
 
 def _value(conn: psycopg.Connection[tuple[object, ...]], sql: str) -> object:
@@ -31,7 +33,8 @@ def _value(conn: psycopg.Connection[tuple[object, ...]], sql: str) -> object:
 @pytest.mark.parametrize("name", HOSTED_ONLY)
 def test_create_extension_succeeds_and_says_what_it_is(layer_url: str, name: str) -> None:
     with psycopg.connect(layer_url, autocommit=True) as conn:
-        conn.execute(f'create extension "{name}" with schema extensions'.encode())
+        create = CREATE.get(name, f'create extension "{name}" with schema extensions')
+        conn.execute(create.encode())
         version, comment = conn.execute(
             "select extversion, obj_description(oid, 'pg_extension') from pg_extension"
             " where extname = %s",

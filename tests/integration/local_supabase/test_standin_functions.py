@@ -24,8 +24,10 @@ def _value(conn: Conn, sql: str, params: list[object] | None = None) -> object:
 
 def _created(conn: Conn, name: str) -> bool:
     """Create extension ``name``; whether it is the stand-in (a server may ship the real one,
-    as Debian's PostgreSQL 15 ships uuid-ossp and pgcrypto)."""
-    conn.execute(f'create extension if not exists "{name}" with schema extensions'.encode())
+    as Debian's PostgreSQL 15 ships uuid-ossp and pgcrypto). pgmq, as the real one, makes and
+    lives in its own schema."""
+    schema = "" if name == "pgmq" else " with schema extensions"
+    conn.execute(f'create extension if not exists "{name}"{schema}'.encode())
     version = _value(conn, "select extversion from pg_extension where extname = %s", [name])
     return version == STANDIN_VERSION
 
@@ -253,3 +255,23 @@ def test_pgcrypto_digest_hashes_every_name_it_takes_and_refuses_the_others(conn:
     for name in ("whirlpool", "md4", ""):
         with pytest.raises(psycopg.Error, match="Cannot use"):
             conn.execute("select extensions.digest('abc', %s)", [name])
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        "create extension pgmq",
+        'create schema if not exists "pgmq";'
+        ' create extension if not exists "pgmq" with schema "pgmq"',
+    ],
+)
+def test_pgmq_installs_in_its_own_schema_however_a_migration_asks(conn: Conn, create: str) -> None:
+    """As pgmq's control file names its schema: made when missing, and a dump that creates
+    the schema first and then the extension ``WITH SCHEMA "pgmq"`` applies (the stand-in's
+    script made the schema itself, so that dump failed on it)."""
+    conn.execute(create.encode())
+    assert _value(conn, "select extversion from pg_extension where extname = 'pgmq'") == (
+        STANDIN_VERSION
+    )
+    conn.execute("select pgmq.create('jobs')")
+    assert _value(conn, "select queue_name from pgmq.list_queues()") == "jobs"

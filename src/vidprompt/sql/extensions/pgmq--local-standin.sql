@@ -3,7 +3,7 @@
 -- delete, archive, drop_queue, list_queues. Partitioned queues and metrics are not here.
 \echo Use "CREATE EXTENSION pgmq" to load this file. \quit
 
-create schema pgmq;
+-- The schema pgmq comes from the control file (schema = 'pgmq'), as with the real pgmq.
 
 create table pgmq.meta (
   queue_name varchar unique not null,
