@@ -209,6 +209,7 @@ class LocalServer:
                 hint="Stop that program, or move the database for good: "
                 "vidprompt db start --port N",
             )
+        self._require_same_major()
         self._remove_stale_pid_file()
         # Rewritten on every start, so the extension stand-ins match this vidprompt.
         self._write_settings(port)
@@ -229,6 +230,28 @@ class LocalServer:
                 f"The local Postgres server did not start: {self._log_reason()}",
                 hint=f"Its log is {self.log_file}.",
             ) from exc
+
+    def _require_same_major(self) -> None:
+        """Refuse to start a cluster another PostgreSQL major made: the server would fail on
+        a setting its version does not know, and its log would not say why."""
+        made = (self.data_dir / "PG_VERSION").read_text().strip()
+        program = self.bin_dir / "postgres"
+        try:
+            answer = subprocess.run(
+                [str(program), "--version"], capture_output=True, text=True, check=True
+            ).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return  # pg_ctl reports a build that cannot run
+        found = re.search(r"\(PostgreSQL\) (\d+)", answer)
+        if found is None or found.group(1) == made:
+            return
+        raise LocalServerError(
+            f"The local database was made by PostgreSQL {made}; {self.bin_dir} holds"
+            f" PostgreSQL {found.group(1)}.",
+            hint="Use the build that made it (set VIDPROMPT_PG_BIN_DIR back, or unset it for"
+            " the embedded PostgreSQL 18), or `vidprompt db reset` to make it again with this"
+            " one (its data is lost).",
+        )
 
     def stop(self) -> None:
         """Stop the cluster (fast shutdown: open sessions are ended); a no-op if stopped.
