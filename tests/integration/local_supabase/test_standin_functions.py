@@ -275,3 +275,17 @@ def test_pgmq_installs_in_its_own_schema_however_a_migration_asks(conn: Conn, cr
     )
     conn.execute("select pgmq.create('jobs')")
     assert _value(conn, "select queue_name from pgmq.list_queues()") == "jobs"
+
+
+def test_pg_net_is_usable_by_the_api_roles_as_on_supabase(conn: Conn) -> None:
+    """Supabase grants the API roles the net schema when pg_net is created; a function a
+    user calls (an RPC) that queues a request must work locally too."""
+    _standin(conn, "pg_net")
+    for role in ("authenticated", "anon", "service_role"):
+        conn.execute(f"set role {role}".encode())
+        request = _value(conn, "select net.http_get('https://hooks.example.test/ping')")
+        conn.execute("reset role")
+        assert (
+            _value(conn, "select url from net.http_request_queue where id = %s", [request])
+            == "https://hooks.example.test/ping"
+        )

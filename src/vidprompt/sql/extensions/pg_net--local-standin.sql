@@ -73,3 +73,19 @@ as $$
   select net._record('POST', url, params, headers, convert_to(body::text, 'UTF8'),
     timeout_milliseconds)
 $$;
+
+-- As Supabase's grant_pg_net_access() does when pg_net is created: the API roles may use the
+-- schema, so an RPC or a security-invoker function can queue a request (net._record writes
+-- the queue as its owner). Only the roles this database has are named.
+do $grant$
+declare
+  roles text := (
+    select string_agg(quote_ident(rolname), ', ' order by rolname) from pg_roles
+    where rolname in ('postgres', 'anon', 'authenticated', 'service_role', 'supabase_functions_admin')
+  );
+begin
+  if roles is not null then
+    execute 'grant usage on schema net to ' || roles;
+  end if;
+end;
+$grant$;
