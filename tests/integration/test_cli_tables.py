@@ -104,3 +104,22 @@ def test_a_mistyped_schema_is_refused_and_the_types_file_kept(
         assert "pubilc" in output
         assert "public" in output  # the schemas there are, to pick from
     assert types.read_text() == "// the team's types\n"
+
+
+def test_lint_fix_sql_quotes_the_names_that_need_it(layer_url: str) -> None:
+    """The fix is meant to be pasted: ``alter table public.My Table ...`` was not SQL."""
+    from vidprompt.schema import lint_catalog, read_catalog
+
+    with psycopg.connect(layer_url, autocommit=True) as conn:
+        conn.execute(
+            'create table public."My Table" (id bigint primary key);'
+            ' create table public."user" (id bigint primary key);'
+            " create table public.plain_name (id bigint primary key)"
+        )
+        fixes = {f.object: f.fix for f in lint_catalog(read_catalog(conn))}
+        assert fixes["table public.My Table"].startswith('alter table public."My Table" ')
+        assert fixes["table public.user"].startswith('alter table public."user" ')
+        assert fixes["table public.plain_name"].startswith("alter table public.plain_name ")
+        for fix in fixes.values():
+            if fix.startswith("alter table"):
+                conn.execute(fix.removesuffix(" then add policies.").encode())

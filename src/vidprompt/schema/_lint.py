@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pglast
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 if TYPE_CHECKING:
     from vidprompt.schema._model import Catalog, Constraint, Policy, Relation
@@ -32,6 +33,21 @@ class Finding:
     object: str
     why: str
     fix: str
+
+
+# Names the fix SQL may leave bare: what Postgres folds to itself and does not reserve.
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
+_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
+
+
+def _sql(*parts: str) -> str:
+    """``parts`` as one qualified name the fix's SQL can use as it is: quoted where Postgres
+    needs it (``My Table``, ``user``), bare otherwise, as ``quote_ident`` writes them."""
+    return ".".join(part if _bare(part) else '"' + part.replace('"', '""') + '"' for part in parts)
+
+
+def _bare(name: str) -> bool:
+    return _BARE.fullmatch(name) is not None and name not in _KEYWORDS
 
 
 class _Problem(NamedTuple):
@@ -139,7 +155,8 @@ def _rls_state(found: Callable[[Relation], bool], why: str, fix: str) -> _Lint:
     def check(catalog: Catalog) -> Iterator[_Problem]:
         for table in catalog.tables():
             if found(table):
-                yield _Problem(f"table {table.qualified}", why, fix.format(table=table.qualified))
+                fixed = fix.format(table=_sql(table.schema, table.name))
+                yield _Problem(f"table {table.qualified}", why, fixed)
 
     return check
 
@@ -188,7 +205,7 @@ def security_definer_view(catalog: Catalog) -> Iterator[_Problem]:
                 f"view {view.qualified}",
                 "The view runs with its owner's rights, so it bypasses the row level "
                 "security of the tables it reads.",
-                f"alter view {view.qualified} set (security_invoker = true);",
+                f"alter view {_sql(view.schema, view.name)} set (security_invoker = true);",
             )
 
 
@@ -202,7 +219,8 @@ def unindexed_foreign_keys(catalog: Catalog) -> Iterator[_Problem]:
                 f"foreign key {key.name} on {table.qualified}",
                 "No index starts with its columns: deleting or updating a referenced row "
                 "scans the whole table.",
-                f"create index on {table.qualified} ({', '.join(key.columns)});",
+                f"create index on {_sql(table.schema, table.name)}"
+                f" ({', '.join(_sql(column) for column in key.columns)});",
             )
 
 
