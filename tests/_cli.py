@@ -24,17 +24,15 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def _environment(changes: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in changes}
-    os.environ.update(changes)
+def _environment(environment: Mapping[str, str]) -> Iterator[None]:
+    saved, wanted = dict(os.environ), dict(environment)
+    os.environ.clear()
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @contextlib.contextmanager
@@ -50,17 +48,17 @@ def _arguments(argv: list[str]) -> Iterator[None]:
 def run_vidprompt(
     cwd: Path, *args: str, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``vidprompt ARGS`` in ``cwd``, with ``env`` added to this process's environment.
+    """``vidprompt ARGS`` in ``cwd`` with the environment ``env`` (default: this process's).
 
-    The suite's environment already holds nothing that configures vidprompt (see
-    ``pytest_configure``), as a command's own environment does in the acceptance tests.
+    Like a subprocess's, ``env`` is the command's whole environment while it runs. The
+    suite's own already holds nothing that configures vidprompt (see ``pytest_configure``).
     """
     argv = ["vidprompt", *args]
     stdout, stderr = io.StringIO(), io.StringIO()
     code: int | str | None = 0
     with (
         contextlib.chdir(cwd),
-        _environment(env or {}),
+        _environment(os.environ if env is None else env),
         _arguments(argv),
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),

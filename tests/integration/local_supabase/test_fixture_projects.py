@@ -9,6 +9,7 @@ cluster each, so not all nine: that would add minutes to the suite).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from typing import TYPE_CHECKING
@@ -127,7 +128,9 @@ def test_db_reset_rebuilds_the_project_with_its_seed(
 ) -> None:
     workdir = tmp_path / name
     shutil.copytree(PROJECTS / name, workdir)
-    env = {} if pg_bin_dir is None else {"VIDPROMPT_PG_BIN_DIR": str(pg_bin_dir)}
+    env = dict(os.environ)
+    if pg_bin_dir is not None:
+        env["VIDPROMPT_PG_BIN_DIR"] = str(pg_bin_dir)
 
     def vidprompt(*args: str) -> subprocess.CompletedProcess[str]:
         return run_vidprompt(workdir, *args, env=env)

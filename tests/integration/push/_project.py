@@ -39,7 +39,7 @@ def _env() -> dict[str, str]:
 def cli(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``vidprompt ARGS`` in ``workdir``, in this process: the tests are about what the
     command does and says; the pushes that are killed or race run as processes."""
-    return run_vidprompt(workdir, *args, env={"COLUMNS": "200"})
+    return run_vidprompt(workdir, *args, env=_env())
 
 
 def cli_push(url: str, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
