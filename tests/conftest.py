@@ -181,9 +181,22 @@ def _templates(admin_url: str) -> Iterator[Callable[[str], str]]:
     _drop(admin_url, created)
 
 
+@pytest.fixture(scope="session")
+def _copy_strategy(admin_url: str) -> str:
+    """How a test's database is copied from its template.
+
+    Since PostgreSQL 15 a copy is WAL-logged block by block by default; the test servers run
+    without fsync, so copying the files (at the cost of a checkpoint) is about three times
+    faster, and a test's database is made over a thousand times a run. Older servers (a
+    --pg URL) only copy files, and do not know the option.
+    """
+    with psycopg.connect(admin_url) as conn:
+        return " strategy file_copy" if conn.info.server_version >= 150000 else ""
+
+
 @pytest.fixture
 def database_factory(
-    admin_url: str, _templates: Callable[[str], str]
+    admin_url: str, _templates: Callable[[str], str], _copy_strategy: str
 ) -> Iterator[Callable[[str], str]]:
     """``make(kind)`` returns the URL of a new database of that kind, dropped after the test."""
     created: list[str] = []
@@ -192,7 +205,7 @@ def database_factory(
         template = _templates(kind)
         name = f"vp_{kind}_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'create database "{name}" template "{template}"'.encode())
+            conn.execute(f'create database "{name}" template "{template}"{_copy_strategy}'.encode())
         created.append(name)
         return _url_for(admin_url, name)
 

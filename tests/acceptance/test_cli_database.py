@@ -43,8 +43,8 @@ def test_start_status_url_stop_and_data_survives_a_restart(vidprompt: Run) -> No
         )
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_reset_wipes_data_and_reapplies_migrations_and_seed(vidprompt: Run, project: Path) -> None:
-    vidprompt("db", "push")
     url = vidprompt("db", "url").stdout.strip()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("create table public.scratch (x int)")

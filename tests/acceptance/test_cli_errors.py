@@ -1,7 +1,9 @@
 """Every command against every kind of bad input: one or two clean lines, never a traceback.
 
 Each case asserts what a user sees: a non-zero exit, no traceback, a few lines at most,
-and a message naming the setting, file or host at fault.
+and a message naming the setting, file or host at fault. Most cases run the command in the
+test's process, where ``main`` turns a failure into the same lines; a traceback left to the
+interpreter, a server's start-up, another user, a mount and a wait each run it as a process.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+from tests._cli import run_vidprompt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -79,6 +83,8 @@ def env(cli_env: dict[str, str]) -> dict[str, str]:
 
 
 def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``vidprompt ARGS`` as a process of its own: for what only a process shows (a
+    traceback left to the interpreter, a server's start-up, another user, a mount)."""
     return subprocess.run(
         [sys.executable, "-m", "vidprompt", *args],
         cwd=cwd,
@@ -93,9 +99,20 @@ def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProce
 def run_each(
     commands: Iterable[str], cwd: Path, env: dict[str, str], *extra: str
 ) -> Iterator[subprocess.CompletedProcess[str]]:
-    """Run each command (with ``extra`` arguments) a few at a time; their results."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        yield from pool.map(lambda name: run(cwd, env, *COMMANDS[name], *extra), commands)
+    """Run each command (with ``extra`` arguments) in this process, one after another: what
+    it prints and its exit status are what ``main`` makes of the failure, and a new
+    interpreter for each of some sixty refusals was most of this file's time."""
+    for name in commands:
+        yield run_vidprompt(cwd, *COMMANDS[name], *extra, env=env)
+
+
+def run_each_process(
+    commands: Iterable[str], cwd: Path, env: dict[str, str], *extra: str
+) -> Iterator[subprocess.CompletedProcess[str]]:
+    """Run each command as a process, all at once: for failures that take a wait each."""
+    names = list(commands)
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        yield from pool.map(lambda name: run(cwd, env, *COMMANDS[name], *extra), names)
 
 
 def test_an_invalid_setting_is_named(project: Path, env: dict[str, str]) -> None:
@@ -107,9 +124,10 @@ def test_an_invalid_setting_in_dotenv_and_a_list_that_is_not_json(
     project: Path, env: dict[str, str]
 ) -> None:
     (project / ".env").write_text("VIDPROMPT_CONNECT_TIMEOUT=soon\n")
-    assert_one_clear_error(run(project, env, "db", "status"), "VIDPROMPT_CONNECT_TIMEOUT")
+    status = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(status, "VIDPROMPT_CONNECT_TIMEOUT")
     (project / ".env").unlink()
-    result = run(project, env | {"VIDPROMPT_CORS_ORIGINS": "notjson"}, "serve")
+    result = run_vidprompt(project, "serve", env=env | {"VIDPROMPT_CORS_ORIGINS": "notjson"})
     assert_one_clear_error(result, "VIDPROMPT_CORS_ORIGINS")
 
 
@@ -153,7 +171,7 @@ def test_a_server_that_never_answers_times_out(
 ) -> None:
     url = f"postgresql://u:p@127.0.0.1:{silent_server}/x"
     timeout = env | {"VIDPROMPT_CONNECT_TIMEOUT": "2"}
-    for result in run_each(REMOTE, project, timeout, "--db-url", url):
+    for result in run_each_process(REMOTE, project, timeout, "--db-url", url):
         assert_one_clear_error(result, f"127.0.0.1:{silent_server}", "within 2 s")
     assert "Serving on" not in result.stderr
 
@@ -177,9 +195,9 @@ def test_a_folder_without_supabase_is_refused_but_migration_new_starts_one(
 ) -> None:
     empty = project.parent / "empty"
     empty.mkdir()
-    assert_one_clear_error(run(empty, env, "db", "push"), str(empty))
+    assert_one_clear_error(run_vidprompt(empty, "db", "push", env=env), str(empty))
     assert list(empty.iterdir()) == []
-    created = run(empty, env, "migration", "new", "first")
+    created = run_vidprompt(empty, "migration", "new", "first", env=env)
     assert created.returncode == 0, created.stderr
     assert len(list((empty / "supabase" / "migrations").glob("*_first.sql"))) == 1
 
@@ -188,7 +206,7 @@ def test_push_without_a_migrations_folder_says_so(project: Path, env: dict[str, 
     for migration in (project / "supabase" / "migrations").iterdir():
         migration.unlink()
     (project / "supabase" / "migrations").rmdir()
-    result = run(project, env, "db", "push")
+    result = run_vidprompt(project, "db", "push", env=env)
     assert_one_clear_error(result, "supabase/migrations")
     assert "up to date" not in result.stdout
 

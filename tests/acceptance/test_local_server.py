@@ -34,6 +34,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_the_url_survives_stop_start_and_reset(vidprompt: Run) -> None:
     vidprompt("db", "start")
     url = vidprompt("db", "url").stdout.strip()
@@ -48,6 +49,7 @@ def test_the_url_survives_stop_start_and_reset(vidprompt: Run) -> None:
         )
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_a_taken_port_fails_naming_it_and_port_moves_it_for_good(vidprompt: Run) -> None:
     vidprompt("db", "start")
     port = _port(vidprompt("db", "url").stdout.strip())
@@ -80,6 +82,7 @@ def bystander() -> Iterator[subprocess.Popen[bytes]]:
     process.wait()
 
 
+@pytest.mark.usefixtures("local_database_pushed")
 def test_a_stale_pid_file_naming_another_process_is_not_trusted(
     vidprompt: Run, project: Path, bystander: subprocess.Popen[bytes]
 ) -> None:

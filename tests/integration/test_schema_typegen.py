@@ -8,10 +8,7 @@ here means byte-identical to the Supabase CLI.
 from __future__ import annotations
 
 import datetime
-import os
 import shutil
-import subprocess
-import sys
 import uuid
 from typing import TYPE_CHECKING
 
@@ -20,6 +17,7 @@ import pytest
 from psycopg.rows import dict_row
 from pydantic import TypeAdapter, ValidationError
 
+from tests._cli import run_vidprompt
 from tests._support import create_image, create_prompt, create_user
 from tests.conftest import REPO
 from tests.fixtures.databases import FIXTURES
@@ -34,6 +32,7 @@ from vidprompt.schema import (
 )
 
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
     from psycopg.rows import TupleRow
@@ -107,11 +106,7 @@ def test_generated_models_read_real_rows_and_refuse_what_the_database_refuses(
 
 
 def _vidprompt(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "vidprompt", *args, "--workdir", str(project)],
-        capture_output=True, text=True, env=env, check=False, timeout=120,
-    )  # fmt: skip
+    return run_vidprompt(project, *args, "--workdir", str(project))
 
 
 def test_check_fails_after_a_new_column_until_the_types_are_updated(

@@ -4,13 +4,11 @@ changes neither database: catalog, sequences and rows are the same before and af
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from tests._cli import run_vidprompt
 from tests.conftest import REPO
 from tests.fixtures.databases import plan_original_project, push_project
 from vidprompt.schema import read_catalog, verify
@@ -73,12 +71,7 @@ def test_verify_command_prints_json_and_exits_nonzero_on_failure(
     url = database_factory("layer")
     project = plan_original_project(tmp_path)
     push_project(url, project)
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-m", "vidprompt", "verify", "--json", "--db-url", url,
-         "--workdir", str(project)],
-        capture_output=True, text=True, env=env, check=False, timeout=120,
-    )  # fmt: skip
+    result = run_vidprompt(project, "verify", "--json", "--db-url", url, "--workdir", str(project))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["passed"] is False

@@ -206,7 +206,10 @@ def test_readiness_follows_the_database(
     client: TestClient, make_client: Callable[..., TestClient]
 ) -> None:
     assert client.get("/ready").json() == {"status": "ok"}
-    down = make_client(database_url="postgresql://authenticator@127.0.0.1:9/none")
+    # Nothing listens there: a request waits out the pool's timeout, kept short here.
+    down = make_client(
+        database_url="postgresql://authenticator@127.0.0.1:9/none", pool_timeout_ms=500
+    )
     assert down.get("/health").status_code == 200
     _problem(down.get("/ready"), 503, "database_unavailable")
     _problem(down.get("/images", headers=bearer(uuid.uuid4())), 503, "database_unavailable")

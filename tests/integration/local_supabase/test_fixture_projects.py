@@ -12,17 +12,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
+from tests._cli import run_vidprompt
 from tests.conftest import REPO
 from vidprompt.migrations import apply_seed, discover, push
 
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 PROJECTS = REPO / "tests" / "fixtures" / "projects"
@@ -128,20 +128,12 @@ def test_db_reset_rebuilds_the_project_with_its_seed(
 ) -> None:
     workdir = tmp_path / name
     shutil.copytree(PROJECTS / name, workdir)
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = dict(os.environ)
     if pg_bin_dir is not None:
         env["VIDPROMPT_PG_BIN_DIR"] = str(pg_bin_dir)
 
     def vidprompt(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "vidprompt", *args],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_vidprompt(workdir, *args, env=env)
 
     try:
         result = vidprompt("db", "reset")

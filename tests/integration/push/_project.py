@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from tests._cli import run_vidprompt
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -34,17 +36,10 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"COLUMNS": "200"}
 
 
-def cli(workdir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``vidprompt ARGS`` in ``workdir``."""
-    return subprocess.run(
-        [sys.executable, "-m", "vidprompt", *args],
-        cwd=workdir,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+def cli(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``vidprompt ARGS`` in ``workdir``, in this process: the tests are about what the
+    command does and says; the pushes that are killed or race run as processes."""
+    return run_vidprompt(workdir, *args, env=_env())
 
 
 def cli_push(url: str, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
