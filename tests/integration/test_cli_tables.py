@@ -8,13 +8,12 @@ name or the fix SQL short with "…".
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import psycopg
 from typer.testing import CliRunner
 
+from tests._cli import run_vidprompt
 from vidprompt.cli import app
 
 if TYPE_CHECKING:
@@ -90,14 +89,7 @@ def test_a_mistyped_schema_is_refused_and_the_types_file_kept(
         ["types", "update", "--schema", "pubilc"],
         ["db", "lint", "--schema", "pubilc"],
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "vidprompt", *command, "--db-url", layer_url],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_vidprompt(tmp_path, *command, "--db-url", layer_url)
         output = done.stdout + done.stderr
         assert done.returncode == 1, output
         assert "Traceback" not in output

@@ -7,12 +7,11 @@ URL; taking it as "no URL" would push to the local database and report success.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests._cli import run_vidprompt
 from vidprompt.config import Settings
 from vidprompt.database import resolve_target
 from vidprompt.errors import ConfigError
@@ -41,16 +40,7 @@ def test_db_push_with_an_empty_db_url_fails_and_pushes_nowhere(tmp_path: Path) -
     migrations = tmp_path / "supabase" / "migrations"
     migrations.mkdir(parents=True)
     (migrations / "20260101000000_t.sql").write_text("create table t (id int);\n")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "vidprompt", "db", "push", "--db-url", ""],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_vidprompt(tmp_path, "db", "push", "--db-url", "", env={"HOME": str(tmp_path)})
     assert done.returncode == 1, done.stdout + done.stderr
     assert "empty" in done.stderr
     assert "Traceback" not in done.stderr
