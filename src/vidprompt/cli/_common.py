@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
     from rich.console import Console
-    from rich.table import Table
 
     from vidprompt.config import Settings
 
@@ -35,25 +34,6 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def table(*columns: str, title: str | None = None) -> Table:
-    """A table whose cells wrap instead of ending in "…": off a terminal (a CI log) Rich
-    assumes 80 columns, and a name or a fix cut short cannot be read or copied. Cells that
-    hold names from the database go through :func:`plain`."""
-    from rich.table import Table
-
-    drawn = Table(title=title)
-    for column in columns:
-        drawn.add_column(column, overflow="fold")
-    return drawn
-
-
-def plain(text: str) -> str:
-    """``text`` for a Rich cell or line as it is: brackets in a name are not markup."""
-    from rich.markup import escape
-
-    return escape(text)
 
 
 DbUrl = Annotated[

@@ -10,15 +10,8 @@ from typing import Annotated
 
 import typer
 
-from vidprompt.cli._common import (
-    DbUrl,
-    Workdir,
-    checked_settings,
-    console,
-    plain,
-    say_notice,
-    table,
-)
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._tables import plain, table
 
 
 class FailOn(StrEnum):

@@ -6,16 +6,8 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import (
-    AnyWorkdir,
-    DbUrl,
-    Workdir,
-    checked_settings,
-    console,
-    plain,
-    say_notice,
-    table,
-)
+from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._tables import plain, table
 
 app = typer.Typer(no_args_is_help=True, help="Create and list migrations.")
 

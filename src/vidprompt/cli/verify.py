@@ -8,15 +8,8 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import (
-    DbUrl,
-    Workdir,
-    checked_settings,
-    console,
-    plain,
-    say_notice,
-    table,
-)
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._tables import plain, table
 
 
 def verify(

@@ -82,12 +82,12 @@ as $$
 declare
   name text := replace(lower(type), '-', '');
 begin
-  if name not in ('md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512') then
-    raise exception 'Cannot use "%": not available in the local pgcrypto stand-in', type
-      using errcode = '0A000',
-      hint = 'Use md5, sha1, sha224, sha256, sha384 or sha512, or a server with the real pgcrypto.';
+  if name in ('md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512') then
+    return name;
   end if;
-  return name;
+  raise exception 'Cannot use "%": not available in the local pgcrypto stand-in', type
+    using errcode = '0A000',
+    hint = 'Use md5, sha1, sha224, sha256, sha384 or sha512, or a server with the real pgcrypto.';
 end;
 $$;
 
