@@ -67,10 +67,12 @@ def resolve_target(
     what ``--db-url "$SUPABASE_DB_URL"`` passes when the variable is unset, and taking it
     for "none" would push to the local database and report success.
     """
-    url, source = (db_url, "--db-url") if db_url is not None else (settings.database_url, "")
+    url, source = (
+        (db_url, "--db-url") if db_url is not None else (settings.database_url, "DATABASE_URL")
+    )
     if url is not None and not url.strip():
         raise ConfigError(
-            f"The database URL ({source or 'DATABASE_URL'}) is empty.",
+            f"The database URL ({source}) is empty.",
             hint="Give your database's postgresql:// URI, or leave it out (unset"
             " DATABASE_URL) to use the local database.",
         )
