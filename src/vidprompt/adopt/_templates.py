@@ -4,7 +4,8 @@ One source for both uses: ``vidprompt init`` renders them for a team's existing 
 this repository's example project (``supabase/migrations/``, also the demo's project) is
 the same templates rendered for the app as the plan found it. A template is SQL with
 ``{{name}}`` placeholders; a placeholder alone on its line stands for a block of SQL,
-dropped with its line when the layout has nothing to put there.
+dropped with its line when the layout has nothing to put there. ``{{<table>_owner_policies}}``
+is a table's owner-only policies, written once below (``OWNER_POLICIES``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,89 @@ PLAIN_MIGRATIONS = {
 PROFILE_COLUMNS = {"gemini_api_key": "text"}
 
 
+# What a policy of each command says after `for <command> to authenticated`, and its verb in
+# the policy's name; `{owner}` is the check that the signed-in user owns the row.
+_OWNER_POLICY_CLAUSES = {
+    "select": ("view", " using ({owner});"),
+    "insert": ("insert", " with check ({owner});"),
+    "update": ("update", "\n  using ({owner}) with check ({owner});"),
+    "delete": ("delete", " using ({owner});"),
+}
+
+
+@dataclass(frozen=True)
+class OwnerPolicies:
+    """The policies that let a signed-in user use only their own rows of a table.
+
+    They apply to ``authenticated`` only (anon skips policy work entirely) and call
+    ``(select auth.uid())``, which Postgres evaluates once per statement, not once per row.
+    """
+
+    table: str
+    noun: str  # as in "Users can view own <noun>"
+    owner: str = "user_id"  # the column holding the owner's auth.users id
+    commands: tuple[str, ...] = ("select", "insert", "update", "delete")
+
+    def sql(self) -> str:
+        owner = f"(select auth.uid()) = {self.owner}"
+        return "\n".join(
+            f'create policy "Users can {verb} own {self.noun}" on public.{self.table}\n'
+            f"  for {command} to authenticated{clause.format(owner=owner)}"
+            for command in self.commands
+            for verb, clause in [_OWNER_POLICY_CLAUSES[command]]
+        )
+
+
+@dataclass(frozen=True)
+class BucketOwnerPolicies:
+    """The storage policies that make the first folder of an object's name its owner.
+
+    The way Supabase's guides write them: the user with id ``<uid>`` may use the objects
+    ``<uid>/...`` of the bucket, and no others.
+    """
+
+    bucket: str
+    noun: str  # as in "Users can view own <noun>"
+
+    def sql(self) -> str:
+        owner = (
+            f"(\n    bucket_id = '{self.bucket}'\n"
+            "    and (storage.foldername(name))[1] = (select auth.uid())::text\n  )"
+        )
+        clauses = {
+            "select": ("view", f"using {owner}"),
+            "insert": ("upload", f"with check {owner}"),
+            "update": ("update", f"using {owner}\n  with check {owner}"),
+            "delete": ("delete", f"using {owner}"),
+        }
+        return "\n".join(
+            f'create policy "Users can {verb} own {self.noun}" on storage.objects\n'
+            f"  for {command} to authenticated\n  {clause};"
+            for command, (verb, clause) in clauses.items()
+        )
+
+
+# The tables whose owner policies the templates take, by table. Writes that only
+# service_role may make have no policy: there is none to grant them.
+OWNER_POLICIES = {
+    policies.table: policies
+    for policies in [
+        OwnerPolicies("collections", "collections"),
+        OwnerPolicies("images", "images"),
+        OwnerPolicies("profiles", "profile", owner="id", commands=("select", "insert", "update")),
+        OwnerPolicies("generation_jobs", "generation jobs", commands=("select",)),
+        OwnerPolicies("image_suggestions", "image suggestions", commands=("select",)),
+        OwnerPolicies("variant_requests", "variant requests"),
+    ]
+}
+_OWNER_POLICY_BLOCKS = {
+    **{f"{table}_owner_policies": p.sql() for table, p in OWNER_POLICIES.items()},
+    "generated_images_bucket_owner_policies": BucketOwnerPolicies(
+        "generated_images", "generated images"
+    ).sql(),
+}
+
+
 def template(name: str) -> str:
     return (resources.files(__package__) / "templates" / f"{name}.sql").read_text("utf-8")
 
@@ -67,8 +151,11 @@ def render(name: str, values: Mapping[str, str]) -> str:
 
     def block(match: re.Match[str]) -> str:
         text = values[match.group(1)].rstrip("\n")
-        return f"{text}\n\n" if text else ""
+        # A blank line parts a block from what follows it; the template's last line has none.
+        end = "\n" if match.end() == len(match.string) else "\n\n"
+        return f"{text}{end}" if text else ""
 
+    values = {**_OWNER_POLICY_BLOCKS, **values}
     return _INLINE.sub(lambda match: values[match.group(1)], _BLOCK.sub(block, template(name)))
 
 
@@ -99,7 +186,7 @@ def feature_migrations(layout: Layout) -> list[tuple[str, str]]:
             )
         )
     migrations.extend(
-        (name, template(PLAIN_MIGRATIONS[name][0]))
+        (name, render(PLAIN_MIGRATIONS[name][0], {}))
         for name in PLAIN_MIGRATIONS
         if name in layout.plain
     )
@@ -127,7 +214,7 @@ EXAMPLE_VERSIONS = {
 
 def example_migrations() -> dict[str, str]:
     """File name → SQL of the example project's ``supabase/migrations/``."""
-    files = {EXAMPLE_APP_TABLES: template("example_app_tables")}
+    files = {EXAMPLE_APP_TABLES: render("example_app_tables", {})}
     for name, sql in feature_migrations(Layout(plain=tuple(PLAIN_MIGRATIONS))):
         files[f"{EXAMPLE_VERSIONS[name]}_{name}.sql"] = sql
     return files

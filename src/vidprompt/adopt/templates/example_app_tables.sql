@@ -47,26 +47,8 @@ alter table public.images enable row level security;
 
 -- Policies apply to authenticated only (anon skips policy work entirely) and call
 -- (select auth.uid()) once per statement instead of once per row.
-create policy "Users can view own collections" on public.collections
-  for select to authenticated using ((select auth.uid()) = user_id);
-create policy "Users can insert own collections" on public.collections
-  for insert to authenticated with check ((select auth.uid()) = user_id);
-create policy "Users can update own collections" on public.collections
-  for update to authenticated
-  using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
-create policy "Users can delete own collections" on public.collections
-  for delete to authenticated using ((select auth.uid()) = user_id);
-
-create policy "Users can view own images" on public.images
-  for select to authenticated using ((select auth.uid()) = user_id);
-create policy "Users can insert own images" on public.images
-  for insert to authenticated with check ((select auth.uid()) = user_id);
-create policy "Users can update own images" on public.images
-  for update to authenticated
-  using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
-create policy "Users can delete own images" on public.images
-  for delete to authenticated using ((select auth.uid()) = user_id);
-
+{{collections_owner_policies}}
+{{images_owner_policies}}
 -- Supabase's default privileges grant ALL to anon; these tables are for signed-in owners.
 revoke all on table public.collections, public.images from anon, authenticated;
 grant select, delete on table public.collections, public.images to authenticated;
@@ -86,31 +68,4 @@ grant all on table public.collections, public.images to service_role;
 -- storage policies make the first folder of an object's name its owner, the way Supabase's
 -- guides write them. vidprompt's worker reads an object only if these let the image's
 -- owner select it, so the project's policies, not the worker, decide whose object it is.
-create policy "Users can view own generated images" on storage.objects
-  for select to authenticated
-  using (
-    bucket_id = 'generated_images'
-    and (storage.foldername(name))[1] = (select auth.uid())::text
-  );
-create policy "Users can upload own generated images" on storage.objects
-  for insert to authenticated
-  with check (
-    bucket_id = 'generated_images'
-    and (storage.foldername(name))[1] = (select auth.uid())::text
-  );
-create policy "Users can update own generated images" on storage.objects
-  for update to authenticated
-  using (
-    bucket_id = 'generated_images'
-    and (storage.foldername(name))[1] = (select auth.uid())::text
-  )
-  with check (
-    bucket_id = 'generated_images'
-    and (storage.foldername(name))[1] = (select auth.uid())::text
-  );
-create policy "Users can delete own generated images" on storage.objects
-  for delete to authenticated
-  using (
-    bucket_id = 'generated_images'
-    and (storage.foldername(name))[1] = (select auth.uid())::text
-  );
+{{generated_images_bucket_owner_policies}}

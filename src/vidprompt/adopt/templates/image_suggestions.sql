@@ -26,9 +26,7 @@ alter table public.image_suggestions enable row level security;
 
 -- Owners may read their images' suggestions. Only service_role writes them: they are the
 -- model's output, and a client must not pass its own text off as the model's.
-create policy "Users can view own image suggestions" on public.image_suggestions
-  for select to authenticated using ((select auth.uid()) = user_id);
-
+{{image_suggestions_owner_policies}}
 revoke all on table public.image_suggestions from anon, authenticated;
 grant select on table public.image_suggestions to authenticated;
 grant all on table public.image_suggestions to service_role;

@@ -21,14 +21,7 @@ alter table public.profiles enable row level security;
 
 -- Owner-only, `to authenticated`, (select auth.uid()) once per statement. No delete policy:
 -- a profile goes with its user (on delete cascade).
-create policy "Users can view own profile" on public.profiles
-  for select to authenticated using ((select auth.uid()) = id);
-create policy "Users can insert own profile" on public.profiles
-  for insert to authenticated with check ((select auth.uid()) = id);
-create policy "Users can update own profile" on public.profiles
-  for update to authenticated
-  using ((select auth.uid()) = id) with check ((select auth.uid()) = id);
-
+{{profiles_owner_policies}}
 -- Users may read their whole row (the key only as ciphertext) but write only their name and
 -- avatar: the key is written by vidprompt as service_role, the one place that can encrypt it.
 revoke all on table public.profiles from anon, authenticated;

@@ -68,9 +68,7 @@ alter table public.generation_jobs enable row level security;
 
 -- Users may see the state of their own jobs (e.g. "attempt 2 of 5"); only service_role (the
 -- worker and enqueue_generation) writes, so no user can enqueue around the per-user cap.
-create policy "Users can view own generation jobs" on public.generation_jobs
-  for select to authenticated using ((select auth.uid()) = user_id);
-
+{{generation_jobs_owner_policies}}
 revoke all on table public.generation_jobs from anon, authenticated;
 grant select on table public.generation_jobs to authenticated;
 grant all on table public.generation_jobs to service_role;

@@ -22,16 +22,7 @@ create table public.variant_requests (
 alter table public.variant_requests enable row level security;
 
 -- Owner-only, `to authenticated`, (select auth.uid()) once per statement.
-create policy "Users can view own variant requests" on public.variant_requests
-  for select to authenticated using ((select auth.uid()) = user_id);
-create policy "Users can insert own variant requests" on public.variant_requests
-  for insert to authenticated with check ((select auth.uid()) = user_id);
-create policy "Users can update own variant requests" on public.variant_requests
-  for update to authenticated
-  using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
-create policy "Users can delete own variant requests" on public.variant_requests
-  for delete to authenticated using ((select auth.uid()) = user_id);
-
+{{variant_requests_owner_policies}}
 -- A request is claimed by inserting its key and completed by recording its variant; the
 -- key and fingerprint never change afterwards.
 revoke all on table public.variant_requests from anon, authenticated;
