@@ -23,6 +23,10 @@ T = TypeVar("T")
 M = TypeVar("M", bound="DataclassInstance")
 
 DEFAULT_SCHEMAS = ("public",)
+# The queries of what the chosen schemas hold, and those of the parts of the relations
+# (and composite types) they found, which take those oids instead of the schemas.
+_CONTENTS = ("schemas", "relations", "composite_types", "functions", "enums")
+_PARTS = ("columns", "constraints", "indexes", "policies", "triggers", "grants", "column_grants")
 catalog_queries = named_queries("vidprompt.sql", "catalog.sql")
 
 
@@ -37,11 +41,12 @@ def read_catalog(conn: AnyConnection, schemas: Sequence[str] = DEFAULT_SCHEMAS) 
     with conn.transaction(force_rollback=True):
         conn.execute(b"set transaction isolation level repeatable read, read only")
         _require_schemas(conn, names)
-        rows = {
-            name: _fetch(conn, sql, {"schemas": names})
-            for name, sql in queries.items()
-            if name not in ("types", "origins")
+        rows = {name: _fetch(conn, queries[name], {"schemas": names}) for name in _CONTENTS}
+        found = {
+            "relation_oids": [row["oid"] for row in rows["relations"]],
+            "composite_type_oids": [row["relation_oid"] for row in rows["composite_types"]],
         }
+        rows.update({name: _fetch(conn, queries[name], found) for name in _PARTS})
         types = _types(_fetch(conn, queries["types"], {"oids": _type_oids(rows)}))
         origins = _origins(conn, queries["origins"], rows["relations"])
     return _assemble(rows, types, origins)

@@ -1,5 +1,8 @@
--- Catalog introspection: every query reads pg_catalog only and takes the schemas to
--- describe as %(schemas)s (a text array). Loaded once by vidprompt.schema._queries.
+-- Catalog introspection: every query reads pg_catalog only. The schemas to describe come as
+-- %(schemas)s (a text array) to the queries that find what is in them; the queries of a
+-- relation's parts (its columns, constraints, indexes, policies, triggers, grants) take the
+-- oids those found, as %(relation_oids)s, so that which relations are read is said once, in
+-- relations. Run by vidprompt.schema._catalog.
 
 -- name: schemas
 -- Which of the chosen schemas exist.
@@ -39,6 +42,7 @@ where n.nspname = any(%(schemas)s)
 order by n.nspname, c.relname;
 
 -- name: columns
+-- The columns of the relations and of the stand-alone composite types (composite_types).
 -- Nullability follows postgres-meta: NOT NULL on the column or on its domain.
 select
   a.attrelid::int8 as relation_oid,
@@ -70,11 +74,9 @@ select
   col_description(c.oid, a.attnum) as comment
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
-join pg_namespace n on n.oid = c.relnamespace
 join pg_type d on d.oid = a.atttypid
 left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
-where n.nspname = any(%(schemas)s)
-  and c.relkind in ('r', 'p', 'v', 'm', 'f', 'c')
+where a.attrelid = any(%(relation_oids)s::oid[] || %(composite_type_oids)s::oid[])
   and a.attnum > 0
   and not a.attisdropped
 order by a.attrelid, a.attnum;
@@ -104,11 +106,9 @@ select
   con.convalidated as validated,
   con.conparentid <> 0 as inherited
 from pg_constraint con
-join pg_class c on c.oid = con.conrelid
-join pg_namespace n on n.oid = c.relnamespace
 left join pg_class fc on fc.oid = con.confrelid
 left join pg_namespace fn on fn.oid = fc.relnamespace
-where n.nspname = any(%(schemas)s)
+where con.conrelid = any(%(relation_oids)s::oid[])
   and con.contype in ('p', 'u', 'c', 'f')
 order by con.conrelid, con.conname;
 
@@ -133,9 +133,7 @@ select
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid
 join pg_am am on am.oid = ic.relam
-join pg_class c on c.oid = i.indrelid
-join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = any(%(schemas)s)
+where i.indrelid = any(%(relation_oids)s::oid[])
 order by i.indrelid, ic.relname;
 
 -- name: policies
@@ -152,9 +150,7 @@ select
   pg_get_expr(p.polqual, p.polrelid) as using_expression,
   pg_get_expr(p.polwithcheck, p.polrelid) as check_expression
 from pg_policy p
-join pg_class c on c.oid = p.polrelid
-join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = any(%(schemas)s)
+where p.polrelid = any(%(relation_oids)s::oid[])
 order by p.polrelid, p.polname;
 
 -- name: triggers
@@ -174,11 +170,9 @@ select
   case when tg.tgtype & 1 <> 0 then 'ROW' else 'STATEMENT' end as level,
   tg.tgenabled <> 'D' as enabled
 from pg_trigger tg
-join pg_class c on c.oid = tg.tgrelid
-join pg_namespace n on n.oid = c.relnamespace
 join pg_proc p on p.oid = tg.tgfoid
 join pg_namespace pn on pn.oid = p.pronamespace
-where n.nspname = any(%(schemas)s)
+where tg.tgrelid = any(%(relation_oids)s::oid[])
   and not tg.tgisinternal
 order by tg.tgrelid, tg.tgname;
 
@@ -189,10 +183,8 @@ select
   case when acl.grantee = 0 then 'public' else pg_get_userbyid(acl.grantee) end as grantee,
   acl.privilege_type as privilege
 from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
 cross join lateral aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) acl
-where n.nspname = any(%(schemas)s)
-  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+where c.oid = any(%(relation_oids)s::oid[])
 order by c.oid, 2, 3;
 
 -- name: column_grants
@@ -203,11 +195,9 @@ select
   acl.privilege_type as privilege,
   a.attname as column_name
 from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
 join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
 cross join lateral aclexplode(a.attacl) acl
-where n.nspname = any(%(schemas)s)
-  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+where c.oid = any(%(relation_oids)s::oid[])
   and a.attacl is not null
 order by c.oid, 2, 3, 4;
 
