@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Jsonb", "column_list", "named_queries", "parse_queries"]
 
-_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+_NAME = re.compile(r"^-- (name|fragment): (\w+)\s*$", re.MULTILINE)
 
 
 def named_queries(package: str, file: str) -> Callable[[], dict[str, bytes]]:
@@ -30,12 +30,21 @@ def named_queries(package: str, file: str) -> Callable[[], dict[str, bytes]]:
 
 
 def parse_queries(text: str) -> dict[str, bytes]:
-    """Each ``-- name: X`` block of ``text``, by name (the comments under a name included)."""
+    """Each ``-- name: X`` block of ``text``, by name (the comments under a name included).
+
+    A ``-- fragment: Y`` block is SQL that several queries of the file share: it is no query
+    of its own, and ``{Y}`` in a query stands for it.
+    """
     parts = _NAME.split(text)[1:]
-    return {
-        name: body.strip().rstrip(";").encode()
-        for name, body in zip(parts[::2], parts[1::2], strict=True)
-    }
+    blocks = [
+        (kind, name, body.strip().rstrip(";"))
+        for kind, name, body in zip(parts[::3], parts[1::3], parts[2::3], strict=True)
+    ]
+    fragments = {name: body for kind, name, body in blocks if kind == "fragment"}
+    queries = {name: body for kind, name, body in blocks if kind == "name"}
+    for fragment, body in fragments.items():
+        queries = {name: query.replace(f"{{{fragment}}}", body) for name, query in queries.items()}
+    return {name: query.encode() for name, query in queries.items()}
 
 
 def column_list(names: Iterable[str], table: str | None = None) -> bytes:

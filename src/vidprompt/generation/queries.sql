@@ -2,6 +2,7 @@
 -- vidprompt.generation._queue; each block is called by name with %(name)s parameters.
 -- {generation_inputs} and {v.generation_inputs} list a variant's generation inputs, as
 -- vidprompt.prompts._models defines them (filled in by with_inputs).
+-- {fail_pending_variant} is the fragment of that name, filled in by the loader.
 -- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
 -- claimed by another can no longer change the job or its variant.
 
@@ -88,6 +89,15 @@ from job
 where v.id = job.variant_id and v.status = 'pending'
 returning v.id;
 
+-- fragment: fail_pending_variant
+-- The end of fail and fail_exhausted, after their CTE job has failed jobs and returned their
+-- variant_id: each job's variant, if still pending, fails with the job's error.
+update public.video_prompts v
+set status = 'failed', error_code = %(code)s, error_message = %(message)s
+from job
+where v.id = job.variant_id and v.status = 'pending'
+returning v.id;
+
 -- name: fail
 with job as (
   update public.generation_jobs
@@ -96,11 +106,7 @@ with job as (
   where id = %(id)s and locked_by = %(worker)s and attempts = %(attempt)s and state = 'running'
   returning variant_id
 )
-update public.video_prompts v
-set status = 'failed', error_code = %(code)s, error_message = %(message)s
-from job
-where v.id = job.variant_id and v.status = 'pending'
-returning v.id;
+{fail_pending_variant};
 
 -- name: release
 -- A job handed back unfinished (the worker is shutting down): due at once, and the claim
@@ -135,11 +141,7 @@ with job as (
   where state = 'running' and run_after <= now() and attempts >= max_attempts
   returning variant_id
 )
-update public.video_prompts v
-set status = 'failed', error_code = %(code)s, error_message = %(message)s
-from job
-where v.id = job.variant_id and v.status = 'pending'
-returning v.id;
+{fail_pending_variant};
 
 -- name: save_api_key
 -- A user's Gemini key, already encrypted (or null to forget it); creates the profile if the
