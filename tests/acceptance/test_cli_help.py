@@ -40,7 +40,7 @@ def test_every_command_has_help_with_an_example() -> None:
 
 
 def test_every_command_group_has_help_with_an_example() -> None:
-    root = typer.main.get_command(app)
+    root: Any = typer.main.get_command(app)
     groups = {"": root} | {
         name: command for name, command in root.commands.items() if hasattr(command, "commands")
     }

@@ -15,7 +15,9 @@ from vidprompt.cli._common import (
 from vidprompt.errors import ConfigError
 
 app = typer.Typer(
-    no_args_is_help=True, help="Access tokens for calling the HTTP API.\n\nExample: `vidprompt auth token --email alice@example.com`"
+    no_args_is_help=True,
+    help="Access tokens for calling the HTTP API.\n\n"
+    "Example: `vidprompt auth token --email alice@example.com`",
 )
 
 

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from vidprompt.migrations import LocalMigration
 
 app = typer.Typer(
-    no_args_is_help=True, help="Manage the local database and push migrations.\n\nExample: `vidprompt db start && vidprompt db push`"
+    no_args_is_help=True,
+    help="Manage the local database and push migrations.\n\n"
+    "Example: `vidprompt db start && vidprompt db push`",
 )
 
 

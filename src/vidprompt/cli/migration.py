@@ -10,7 +10,8 @@ from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, 
 from vidprompt.cli._tables import plain, table
 
 app = typer.Typer(
-    no_args_is_help=True, help="Create and list migrations.\n\nExample: `vidprompt migration new add_captions`"
+    no_args_is_help=True,
+    help="Create and list migrations.\n\nExample: `vidprompt migration new add_captions`",
 )
 
 # By State's value: the migrations package (and its SQL parser) loads only in the commands.
