@@ -131,6 +131,13 @@ def test_an_invalid_setting_in_dotenv_and_a_list_that_is_not_json(
     assert_one_clear_error(result, "VIDPROMPT_CORS_ORIGINS")
 
 
+def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
+    (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env", "UTF-8", "line 2")
+    assert "Unexpected error" not in result.stderr
+
+
 @pytest.mark.parametrize("url", ["not a url", "http://example.com/db"])
 def test_a_malformed_database_url_is_named(url: str, project: Path, env: dict[str, str]) -> None:
     for result in run_each([*REMOTE, "worker"], project, env, "--db-url", url):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
 import typer.main
 
+from tests._cli import run_vidprompt
 from tests.conftest import REPO
 from vidprompt.cli import app
 from vidprompt.config import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _commands() -> dict[str, Any]:
@@ -32,6 +37,25 @@ def test_every_command_has_help_with_an_example() -> None:
     missing = [name for name, command in commands.items() if "Example:" not in (command.help or "")]
     assert len(commands) >= 7
     assert missing == []
+
+
+def test_every_command_group_has_help_with_an_example() -> None:
+    root: Any = typer.main.get_command(app)
+    groups = {"": root} | {
+        name: command for name, command in root.commands.items() if hasattr(command, "commands")
+    }
+    assert set(groups) >= {"", "auth", "db", "migration", "types"}
+    assert [name for name, group in groups.items() if "Example:" not in (group.help or "")] == []
+
+
+def test_version_is_shown_even_when_a_setting_is_broken(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("VIDPROMPT_POOL_MAX_SIZE=many\n")
+    result = run_vidprompt(tmp_path, "--version", env={"PATH": "/usr/bin:/bin"})
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"vidprompt {version('vidprompt')}\n",
+        "",
+    )
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

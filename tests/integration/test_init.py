@@ -13,6 +13,7 @@ from tests.conftest import REPO
 from tests.fixtures.databases import push_project
 from tests.fixtures.existing_app import NEWEST_APP_VERSION, existing_app_project
 from vidprompt.adopt import ProjectNotReady, init_project
+from vidprompt.adopt._templates import PLAIN_MIGRATIONS
 from vidprompt.config import load_settings
 from vidprompt.migrations import MIGRATIONS_DIR
 from vidprompt.schema import verify
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 LATER = datetime(2027, 3, 4, 5, 6, 7, tzinfo=UTC)
+# What init writes for the existing app, in order: the images' composite key, video_prompts,
+# the jobs (beside the app's own profiles), then every self-contained table of the feature.
+FOR_THE_APP = [
+    "add_images_id_user_id_key",
+    "create_video_prompts_table",
+    "add_profiles_and_generation_jobs",
+    *PLAIN_MIGRATIONS,
+]
 
 
 def _app(tmp_path: Path, url: str) -> Path:
@@ -44,13 +53,7 @@ def test_the_app_gets_the_key_video_prompts_and_jobs_after_its_newest_version(
     ).written
 
     names = [path.name for path in written]
-    assert [name.split("_", 1)[1] for name in names] == [
-        "add_images_id_user_id_key.sql",
-        "create_video_prompts_table.sql",
-        "add_profiles_and_generation_jobs.sql",
-        "add_image_suggestions.sql",
-        "add_variant_requests.sql",
-    ]
+    assert [name.split("_", 1)[1] for name in names] == [f"{name}.sql" for name in FOR_THE_APP]
     versions = [name.split("_", 1)[0] for name in names]
     assert all(re.fullmatch(r"\d{14}", version) for version in versions)
     assert versions[0] > NEWEST_APP_VERSION  # the clock was behind
@@ -72,7 +75,7 @@ def test_versions_follow_the_clock_when_it_is_later(layer_url: str, tmp_path: Pa
 
 def test_files_written_but_not_pushed_are_not_written_again(layer_url: str, tmp_path: Path) -> None:
     project = _app(tmp_path, layer_url)
-    assert len(init_project(project, load_settings(), db_url=layer_url).written) == 5
+    assert len(init_project(project, load_settings(), db_url=layer_url).written) == len(FOR_THE_APP)
     assert init_project(project, load_settings(), db_url=layer_url).written == []
 
 
@@ -83,7 +86,7 @@ def test_the_throwaway_database_reads_the_projects_own_migrations(
         monkeypatch.setenv("VIDPROMPT_PG_BIN_DIR", str(pg_bin_dir))
     project = existing_app_project(tmp_path / "app")
     first = init_project(project, load_settings())
-    assert len(first.written) == 5
+    assert len(first.written) == len(FOR_THE_APP)
     assert not first.layout.create_profiles
     assert init_project(project, load_settings()).written == []
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
-import secrets
 import time
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -25,6 +25,16 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 # A client's id is kept only if it is short and plain, so it cannot forge log lines.
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
+
+
+def _new_request_id() -> str:
+    """32 random hex digits, as ``uuid4().hex`` gives, from Python's own generator.
+
+    An id only tells requests apart in logs; it guards nothing, so it needs no system
+    entropy: ``secrets`` reads the kernel's on every call, a syscall per request that cost
+    about 3% of a listing's CPU under load.
+    """
+    return f"{random.getrandbits(128):032x}"
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -49,8 +59,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = _header(scope, _REQUEST_ID_KEY)
-        # 32 random hex digits, as uuid4().hex was, at a fraction of its cost.
-        request_id = given if _CLIENT_ID.fullmatch(given) else secrets.token_hex(16)
+        request_id = given if _CLIENT_ID.fullmatch(given) else _new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

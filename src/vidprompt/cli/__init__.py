@@ -17,7 +17,7 @@ from vidprompt.cli._errors import report
 
 app = typer.Typer(
     name="vidprompt",
-    help="AI-written video prompts for the images of a Supabase app.",
+    help="AI-written video prompts for the images of a Supabase app.\n\nExample: `vidprompt demo`",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
@@ -38,10 +38,23 @@ _debug = False
 _HELP = frozenset(("-h", "--help"))  # as context_settings names them
 
 
+def _show_version(shown: bool) -> None:
+    """Print the installed version and stop, before settings are read (a broken .env
+    must not hide which version is installed)."""
+    if shown:
+        from importlib.metadata import version
+
+        typer.echo(f"vidprompt {version('vidprompt')}")
+        raise typer.Exit
+
+
 @app.callback()
 def _start(
     debug: bool = typer.Option(
         False, "--debug", envvar="VIDPROMPT_DEBUG", help="Show the traceback when a command fails."
+    ),
+    _version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
     ),
 ) -> None:
     """Validate the settings once, before any command runs (not for a command's help:

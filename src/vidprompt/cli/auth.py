@@ -14,7 +14,11 @@ from vidprompt.cli._common import (
 )
 from vidprompt.errors import ConfigError
 
-app = typer.Typer(no_args_is_help=True, help="Access tokens for calling the HTTP API.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Access tokens for calling the HTTP API.\n\n"
+    "Example: `vidprompt auth token --email alice@example.com`",
+)
 
 
 @app.command()

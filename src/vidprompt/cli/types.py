@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 TYPESCRIPT_PATH = Path("types/database.types.ts")
 PYTHON_PATH = Path("src/vidprompt/db_types.py")
 
-app = typer.Typer(no_args_is_help=True, help="Generate typed code from the database schema.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Generate typed code from the database schema.\n\n"
+    "Example: `vidprompt types update --check`",
+)
 
 Schemas = Annotated[
     list[str] | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +145,10 @@ def test_request_ids_are_kept_or_made_and_returned(client: TestClient) -> None:
     assert given.headers["X-Request-ID"] == "frontend-42"
     made = client.get("/health", headers={"X-Request-ID": "bad id\r\nx"})
     assert made.headers["X-Request-ID"] != "bad id\r\nx"
-    assert len(made.headers["X-Request-ID"]) == 32
+    made_ids = {client.get("/health").headers["X-Request-ID"] for _ in range(50)}
+    made_ids.add(made.headers["X-Request-ID"])
+    assert len(made_ids) == 51  # a new id each time
+    assert all(re.fullmatch("[0-9a-f]{32}", made_id) for made_id in made_ids)
 
 
 def test_access_logs_are_json_with_the_request_id(
