@@ -6,19 +6,13 @@ from pathlib import Path
 
 import typer
 
-from vidprompt.cli._common import (
-    DbUrl,
-    Workdir,
-    checked_settings,
-    say_notice,
-)
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, say_notice
 from vidprompt.errors import ConfigError
 
-app = typer.Typer(
-    no_args_is_help=True,
-    help="Access tokens for calling the HTTP API.\n\n"
-    "Example: `vidprompt auth token --email alice@example.com`",
-)
+HELP = """Access tokens for calling the HTTP API.
+
+Example: `vidprompt auth token --email alice@example.com`"""
+app = typer.Typer(no_args_is_help=True, help=HELP)
 
 
 @app.command()

@@ -13,11 +13,10 @@ from vidprompt.errors import ConfigError, LocalServerError
 if TYPE_CHECKING:
     from vidprompt.migrations import LocalMigration
 
-app = typer.Typer(
-    no_args_is_help=True,
-    help="Manage the local database and push migrations.\n\n"
-    "Example: `vidprompt db start && vidprompt db push`",
-)
+HELP = """Manage the local database and push migrations.
+
+Example: `vidprompt db start && vidprompt db push`"""
+app = typer.Typer(no_args_is_help=True, help=HELP)
 
 
 @app.command()

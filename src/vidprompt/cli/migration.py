@@ -9,10 +9,10 @@ import typer
 from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
 from vidprompt.cli._tables import plain, table
 
-app = typer.Typer(
-    no_args_is_help=True,
-    help="Create and list migrations.\n\nExample: `vidprompt migration new add_captions`",
-)
+HELP = """Create and list migrations.
+
+Example: `vidprompt migration new add_captions`"""
+app = typer.Typer(no_args_is_help=True, help=HELP)
 
 # By State's value: the migrations package (and its SQL parser) loads only in the commands.
 _STYLE = {

@@ -17,11 +17,10 @@ if TYPE_CHECKING:
 TYPESCRIPT_PATH = Path("types/database.types.ts")
 PYTHON_PATH = Path("src/vidprompt/db_types.py")
 
-app = typer.Typer(
-    no_args_is_help=True,
-    help="Generate typed code from the database schema.\n\n"
-    "Example: `vidprompt types update --check`",
-)
+HELP = """Generate typed code from the database schema.
+
+Example: `vidprompt types update --check`"""
+app = typer.Typer(no_args_is_help=True, help=HELP)
 
 Schemas = Annotated[
     list[str] | None,

@@ -236,32 +236,40 @@ order by n.nspname, p.proname, p.oid;
 
 -- name: types
 -- What a generator needs to name the types of columns, arguments and results: a domain
--- stands for its base type (and says so), an array names its element.
+-- stands for its base type (and says so), an array names its element. A type and its
+-- element are described alike (not materialized: only the rows joined are described).
+with described as not materialized (
+  select
+    t.oid,
+    n.nspname as schema,
+    t.typname as name,
+    t.typtype::text as kind,
+    coalesce(c.relkind::text, '') as relation_kind,
+    array(
+      select e.enumlabel from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
+    )::text[] as labels
+  from pg_type t
+  join pg_namespace n on n.oid = t.typnamespace
+  left join pg_class c on c.oid = t.typrelid
+)
 select
   d.oid::int8 as oid,
   d.typtype = 'd' as is_domain,
-  n.nspname as schema,
-  t.typname as name,
-  t.typtype::text as kind,
-  coalesce(rc.relkind::text, '') as relation_kind,
-  array(
-    select e.enumlabel from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
-  )::text[] as labels,
+  t.schema,
+  t.name,
+  t.kind,
+  t.relation_kind,
+  t.labels,
   et.oid::int8 as element_oid,
-  en.nspname as element_schema,
-  et.typname as element_name,
-  et.typtype::text as element_kind,
-  coalesce(erc.relkind::text, '') as element_relation_kind,
-  array(
-    select e.enumlabel from pg_enum e where e.enumtypid = et.oid order by e.enumsortorder
-  )::text[] as element_labels
+  et.schema as element_schema,
+  et.name as element_name,
+  et.kind as element_kind,
+  coalesce(et.relation_kind, '') as element_relation_kind,
+  coalesce(et.labels, '{}') as element_labels
 from pg_type d
-join pg_type t on t.oid = case when d.typtype = 'd' then d.typbasetype else d.oid end
-join pg_namespace n on n.oid = t.typnamespace
-left join pg_class rc on rc.oid = t.typrelid
-left join pg_type et on et.oid = t.typelem and t.typlen = -1 and t.typelem <> 0
-left join pg_namespace en on en.oid = et.typnamespace
-left join pg_class erc on erc.oid = et.typrelid
+join pg_type base on base.oid = case when d.typtype = 'd' then d.typbasetype else d.oid end
+join described t on t.oid = base.oid
+left join described et on et.oid = base.typelem and base.typlen = -1 and base.typelem <> 0
 where d.oid = any(%(oids)s::oid[]);
 
 -- name: origins
