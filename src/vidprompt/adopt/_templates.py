@@ -84,12 +84,14 @@ class OwnerPolicies:
 
     def sql(self) -> str:
         owner = f"(select auth.uid()) = {self.owner}"
-        return "\n".join(
-            f'create policy "Users can {verb} own {self.noun}" on public.{self.table}\n'
-            f"  for {command} to authenticated{clause.format(owner=owner)}"
-            for command in self.commands
-            for verb, clause in [_OWNER_POLICY_CLAUSES[command]]
-        )
+        policies = []
+        for command in self.commands:
+            verb, clause = _OWNER_POLICY_CLAUSES[command]
+            policies.append(
+                f'create policy "Users can {verb} own {self.noun}" on public.{self.table}\n'
+                f"  for {command} to authenticated{clause.format(owner=owner)}"
+            )
+        return "\n".join(policies)
 
 
 @dataclass(frozen=True)
