@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     """Postgres statement_timeout for store queries (at most Postgres's own limit, 2^31 - 1)."""
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
+    """At least pool_min_size: a pool cannot keep more connections open than it may have."""
     pool_timeout_ms: int = Field(default=5_000, ge=1)
     """How long a store call waits for a free connection."""
     transaction_pooler: bool = False
@@ -94,6 +95,16 @@ class Settings(BaseSettings):
     """Deadline for one generation job: image, provider and retries together."""
     worker_max_user_share: float = Field(default=0.5, gt=0, le=1)
     """Largest share of a worker's slots one user's jobs may hold (at least one)."""
+
+    @field_validator("pool_max_size")
+    @classmethod
+    def _max_holds_min(cls, value: int, info: ValidationInfo) -> int:
+        minimum = info.data.get("pool_min_size")
+        if minimum is not None and value < minimum:
+            raise ValueError(
+                f"{value} is below VIDPROMPT_POOL_MIN_SIZE ({minimum}): raise it or lower that"
+            )
+        return value
 
 
 def load_settings() -> Settings:

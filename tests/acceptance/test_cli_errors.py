@@ -131,6 +131,14 @@ def test_an_invalid_setting_in_dotenv_and_a_list_that_is_not_json(
     assert_one_clear_error(result, "VIDPROMPT_CORS_ORIGINS")
 
 
+def test_a_pool_minimum_above_its_maximum_names_both(project: Path, env: dict[str, str]) -> None:
+    result = run_vidprompt(project, "db", "status", env=env | {"VIDPROMPT_POOL_MIN_SIZE": "20"})
+    assert_one_clear_error(result, "VIDPROMPT_POOL_MAX_SIZE", "VIDPROMPT_POOL_MIN_SIZE (20)")
+    equal = {"VIDPROMPT_POOL_MIN_SIZE": "20", "VIDPROMPT_POOL_MAX_SIZE": "20"}
+    same = run_vidprompt(project, "db", "status", env=env | equal)
+    assert "Invalid setting" not in same.stderr
+
+
 def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
     (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
     result = run_vidprompt(project, "db", "status", env=env)

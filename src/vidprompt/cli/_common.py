@@ -122,7 +122,7 @@ def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
     else:
         errors = exc.errors()
         field = str(errors[0]["loc"][0]) if errors[0]["loc"] else ""
-        reason = errors[0]["msg"]
+        reason = errors[0]["msg"].removeprefix("Value error, ")  # a validator's own words
         more = f" ({len(errors) - 1} more invalid)" if len(errors) > 1 else ""
     name = setting_name(field)
     return ConfigError(

@@ -184,7 +184,7 @@ class Database:
             connection_class=AsyncConnection[DictRow],
             kwargs=self._kwargs,
             min_size=self._settings.pool_min_size,
-            max_size=max(self._settings.pool_max_size, self._settings.pool_min_size),
+            max_size=self._settings.pool_max_size,
             timeout=self._settings.pool_timeout_ms / 1000,
             name="vidprompt",
             open=False,
