@@ -1,4 +1,4 @@
-"""The command line's tables show database names as they are, whole, wherever they go.
+"""The command line shows database names, file names and paths as they are, whole, wherever they go.
 
 Names come from the database (any role that may create a table, policy or migration file
 writes them): Rich markup in them must print literally, never be parsed (a ``[/p]`` crashed
@@ -115,3 +115,20 @@ def test_lint_fix_sql_quotes_the_names_that_need_it(layer_url: str) -> None:
         for fix in fixes.values():
             if fix.startswith("alter table"):
                 conn.execute(fix.removesuffix(" then add policies.").encode())
+
+
+def test_file_names_and_paths_print_as_they_are(layer_url: str, tmp_path: Path) -> None:
+    """``:fire:`` became an emoji and ``[b]`` vanished in push's list and in error lines."""
+    project = tmp_path / "p[red]x[/red]:thumbsup:"
+    migrations = project / "supabase" / "migrations"
+    migrations.mkdir(parents=True)
+    name = "20991231000000_add:fire:_[b]x.sql"
+    (migrations / name).write_text("select 1;\n")
+    listed = run_vidprompt(project, "db", "push", "--dry-run", "--db-url", layer_url)
+    assert listed.returncode == 0, listed.stderr
+    assert f"  • {name}\n" in listed.stdout
+    refused = run_vidprompt(project, "migration", "new", ":fire:")
+    assert refused.returncode == 1
+    assert "':fire:'" in refused.stderr
+    missing = run_vidprompt(tmp_path, "db", "url", "--workdir", str(project / "no[b]pe:fire:"))
+    assert "no[b]pe:fire:" in missing.stderr, missing.stderr

@@ -25,7 +25,7 @@ def console() -> Console:
     and a command that prints plainly (``db url``) never needs it."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 @cache
@@ -33,7 +33,7 @@ def err_console() -> Console:
     """Standard error, made on first use (as :func:`console`)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 DbUrl = Annotated[
@@ -50,7 +50,7 @@ DbUrl = Annotated[
 
 def say_notice(notice: str) -> None:
     """Say what was changed on this machine to run the local database (once: as it happens)."""
-    err_console().print(f"note: {notice}")
+    err_console().print(f"note: {notice}", markup=False)  # notices name paths: no markup
 
 
 def project_folder(path: Path) -> Path:

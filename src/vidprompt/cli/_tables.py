@@ -1,4 +1,5 @@
-"""Tables of what the database holds (lint findings, verify checks, migrations), drawn whole.
+"""Output that shows names as they are: tables of what the database holds (lint findings,
+verify checks, migrations), drawn whole, and lines that name files, paths and URLs.
 
 Rich is imported when a table is drawn, not when the command line starts.
 """
@@ -6,6 +7,8 @@ Rich is imported when a table is drawn, not when the command line starts.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from vidprompt.cli._common import console, err_console
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -28,3 +31,9 @@ def plain(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a line as it is: paths, file names and URLs may hold brackets or ``:name:``,
+    which Rich would otherwise take for markup."""
+    (err_console() if err else console()).print(text, markup=False)

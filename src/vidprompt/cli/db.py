@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, err_console, say_notice
+from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._tables import say
 from vidprompt.errors import ConfigError, LocalServerError
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def start(
     from vidprompt.database import local_server, start_local
 
     url = start_local(local_server(workdir, checked_settings(), on_notice=say_notice), port=port)
-    console().print(f"Local database running: {url}")
+    say(f"Local database running: {url}")
 
 
 @app.command()
@@ -72,7 +73,7 @@ def status(workdir: Workdir = Path()) -> None:
     from vidprompt.database import connect, local_server, services_report
 
     state = local_server(workdir, checked_settings()).status()
-    console().print(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
+    say(f"data:    {state.data_dir}{'' if state.initialized else ' (not created yet)'}")
     console().print(f"running: {'yes' if state.running else 'no'}")
     if state.port is not None:
         console().print(f"port:    {state.port}")
@@ -82,7 +83,7 @@ def status(workdir: Workdir = Path()) -> None:
             " database's server (left by a crash); `vidprompt db start` removes it."
         )
     if state.running:
-        console().print(f"url:     {local_server(workdir, checked_settings()).url()}")
+        say(f"url:     {local_server(workdir, checked_settings()).url()}")
         with connect(local_server(workdir, checked_settings()).url()) as conn:
             console().print(services_report(conn), soft_wrap=True)
     if not state.running:
@@ -127,7 +128,7 @@ def reset(workdir: Workdir = Path()) -> None:
         push(conn, local, include_all=True, on_apply=_announce)
         if apply_seed(conn, workdir):
             console().print("Seeding data from supabase/seed.sql...")
-    console().print(f"Finished: the local database is reset ({len(local)} migrations). {url}")
+    say(f"Finished: the local database is reset ({len(local)} migrations). {url}")
 
 
 @app.command("push")
@@ -167,8 +168,9 @@ def push_command(
         )
     found = discover(workdir)
     for path in found.skipped:
-        err_console().print(
-            f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)"
+        say(
+            f"Skipping migration {path.name}... (file name must match <timestamp>_name.sql)",
+            err=True,
         )
     target = resolve_target(db_url, workdir, checked_settings(), on_notice=say_notice)
     with connect(target.url) as conn:
@@ -180,20 +182,22 @@ def push_command(
     elif dry_run:
         console().print("Would push these migrations:")
         for migration in result.pushed:
-            console().print(f"  • {migration.path.name}")
+            say(f"  • {migration.path.name}")
     else:
         pushed = len(result.pushed)
         console().print(f"Finished: pushed {pushed} migration(s) from {MIGRATIONS_DIR}.")
 
 
 def _announce(migration: LocalMigration) -> None:
-    console().print(f"Applying migration {migration.path.name}...")
+    say(f"Applying migration {migration.path.name}...")
     if migration.has_bom:
-        err_console().print(
-            f"  note: {migration.path.name} starts with a UTF-8 byte order mark; it is ignored."
+        say(
+            f"  note: {migration.path.name} starts with a UTF-8 byte order mark; it is ignored.",
+            err=True,
         )
     if not migration.transactional:
-        err_console().print(
+        say(
             f"  note: {migration.path.name} holds a statement that cannot run in a transaction"
-            " (e.g. CREATE INDEX CONCURRENTLY); it runs statement by statement."
+            " (e.g. CREATE INDEX CONCURRENTLY); it runs statement by statement.",
+            err=True,
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vidprompt.cli._common import Workdir, checked_settings, console
+from vidprompt.cli._tables import say
 
 if TYPE_CHECKING:
     from vidprompt.adopt import Layout
@@ -38,12 +39,12 @@ def init(workdir: Workdir = Path(), db_url: LiveDbUrl = None) -> None:
 
     result = init_project(workdir, checked_settings(), db_url=db_url)
     for line in _findings(result.layout):
-        console().print(f"  {line}")
+        say(f"  {line}")
     if not result.written:
         console().print("Nothing to add: the project has the feature's tables.")
         return
     for path in result.written:
-        console().print(f"Wrote {path.relative_to(workdir)}")
+        say(f"Wrote {path.relative_to(workdir)}")
     console().print("Next: vidprompt db push (--db-url for the hosted project), then verify.")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from vidprompt.cli._common import AnyWorkdir, DbUrl, Workdir, checked_settings, console, say_notice
-from vidprompt.cli._tables import plain, table
+from vidprompt.cli._tables import plain, say, table
 
 HELP = """Create and list migrations.
 
@@ -32,7 +32,7 @@ def new(name: str, workdir: AnyWorkdir = Path()) -> None:
     from vidprompt.migrations import new_migration
 
     path = new_migration(workdir, name)
-    console().print(f"Created new migration at {path.relative_to(workdir)}")
+    say(f"Created new migration at {path.relative_to(workdir)}")
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vidprompt.cli._common import DbUrl, Workdir, checked_settings, console, say_notice
+from vidprompt.cli._tables import say
 
 if TYPE_CHECKING:
     from vidprompt.schema import GeneratedFile
@@ -105,6 +106,6 @@ def _check_or_write(workdir: Path, files: list[GeneratedFile], *, check: bool) -
         return
     written = write_files(workdir, files)
     for path in written:
-        console().print(f"Wrote {path}")
+        say(f"Wrote {path}")
     if not written:
         console().print("Types are up to date.")
