@@ -69,3 +69,20 @@ def test_a_statement_timeout_postgres_cannot_take_is_refused_as_a_setting(
         Settings(_env_file=None)
     monkeypatch.setenv("VIDPROMPT_STATEMENT_TIMEOUT_MS", str(2**31 - 1))
     assert Settings(_env_file=None).statement_timeout_ms == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://user:s3cret%ZZ@h/db",
+        "postgresql://user:s3cretPW@[::1/db",
+        "postgresql://user:s3cret PW@h /db",
+        "host=h password='s3cret PW' port",
+    ],
+)
+def test_a_malformed_url_is_refused_without_its_password(url: str, tmp_path: Path) -> None:
+    """libpq quotes the token it cannot read, or the whole URI; the line reaches CI logs."""
+    with pytest.raises(ConfigError, match="not a Postgres connection string") as refused:
+        resolve_target(url, tmp_path, Settings(_env_file=None))
+    assert "s3cret" not in refused.value.message
+    assert "s3cret" not in (refused.value.hint or "")

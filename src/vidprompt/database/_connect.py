@@ -9,6 +9,7 @@ settings come from the caller; nothing here reads the environment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -91,7 +92,7 @@ def with_connect_timeout(url: str, timeout: int = DEFAULT_CONNECT_TIMEOUT) -> st
     except psycopg.ProgrammingError as exc:
         raise ConfigError(
             f"The database URL {_shown(url)} is not a Postgres connection string:"
-            f" {str(exc).strip()}.",
+            f" {_without_password(str(exc).strip(), url)}.",
             hint=_URL_HINT,
         ) from None
     if url.partition("://")[0] not in ("postgresql", "postgres") and "://" in url:
@@ -126,6 +127,18 @@ def _address(url: str) -> str:
     params = conninfo_to_dict(url)
     host = str(params.get("host") or params.get("hostaddr") or "localhost")
     return f"{host}:{params.get('port') or 5432}"
+
+
+def _without_password(message: str, url: str) -> str:
+    """libpq's complaint about ``url`` with the password taken out: it quotes the token it
+    could not read, or the whole URI, and the line ends up in a CI log."""
+    head, at, _ = url.rpartition("@")
+    if at and "://" in head:
+        password = head.partition("://")[2].partition(":")[2]
+    else:
+        found = re.search(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", url)
+        password = found.group(1).strip("'") if found else ""
+    return message.replace(password, "***") if password else message
 
 
 def _shown(url: str) -> str:
