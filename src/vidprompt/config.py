@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vidprompt.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -108,5 +111,15 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the settings now (not at import), so tests and commands see the current env."""
+    """Read the settings now (not at import), so tests and commands see the current env.
+
+    A ``.env`` that is not a plain file is refused: a named pipe would block the read for
+    ever, and a folder or a device would be skipped or read without end.
+    """
+    env_file = Path(str(Settings.model_config.get("env_file")))
+    if env_file.exists() and not env_file.is_file():
+        raise ConfigError(
+            f"{env_file} is not a plain file.",
+            hint=f"Make {env_file} a text file of NAME=value lines, or remove it.",
+        )
     return Settings()

@@ -139,6 +139,17 @@ def test_a_pool_minimum_above_its_maximum_names_both(project: Path, env: dict[st
     assert "Invalid setting" not in same.stderr
 
 
+def test_a_dotenv_that_is_not_a_plain_file_is_named(project: Path, env: dict[str, str]) -> None:
+    """A named pipe blocked every command for ever; a folder was skipped without a word."""
+    os.mkfifo(project / ".env")
+    piped = run(project, env, "db", "status")  # a process: a hang ends in its timeout
+    assert_one_clear_error(piped, ".env", "not a plain file")
+    (project / ".env").unlink()
+    (project / ".env").mkdir()
+    folder = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(folder, ".env", "not a plain file")
+
+
 def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
     (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
     result = run_vidprompt(project, "db", "status", env=env)
