@@ -66,14 +66,18 @@ def init_project(
 def _stamps(newest: str | None, count: int, now: datetime) -> list[str]:
     """``count`` versions one second apart, each later than ``now`` and than ``newest``."""
     start = now.astimezone(UTC).replace(microsecond=0, tzinfo=None)
-    if newest is not None and len(newest) == len(start.strftime(_STAMP)):
-        start = max(start, datetime.strptime(newest, _STAMP) + timedelta(seconds=1))
-    stamps = [(start + timedelta(seconds=n)).strftime(_STAMP) for n in range(count)]
+    refused = MigrationFileError(
+        f"The project's newest migration version {newest} sorts after any timestamp.",
+        hint="Rename the migrations to the Supabase CLI's YYYYMMDDHHMMSS versions.",
+    )
+    try:
+        if newest is not None and len(newest) == len(start.strftime(_STAMP)):
+            start = max(start, datetime.strptime(newest, _STAMP) + timedelta(seconds=1))
+        stamps = [(start + timedelta(seconds=n)).strftime(_STAMP) for n in range(count)]
+    except (ValueError, OverflowError):  # not a date (month 13), or none can follow it
+        raise refused from None
     if newest is not None and stamps and stamps[0] <= newest:
-        raise MigrationFileError(
-            f"The project's newest migration version {newest} sorts after any timestamp.",
-            hint="Rename the migrations to the Supabase CLI's YYYYMMDDHHMMSS versions.",
-        )
+        raise refused
     return stamps
 
 
