@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO
 from vidprompt.adopt import Layout, example_migrations, feature_migrations
-from vidprompt.adopt._templates import OWN_UPDATED_AT_FUNCTION
+from vidprompt.adopt._templates import OWN_UPDATED_AT_FUNCTION, PLAIN_MIGRATIONS
 from vidprompt.migrations import MIGRATIONS_DIR
 
 REGENERATE = "uv run python -m vidprompt.adopt supabase/migrations"
@@ -70,3 +70,10 @@ def test_an_existing_profiles_table_gets_columns_only() -> None:
         line for line in sql.splitlines() if "profiles" in line and not line.startswith("--")
     ]
     assert profiles == ["alter table public.profiles add column gemini_api_key text;"]
+
+
+def test_the_adopting_guide_lists_every_migration_init_can_write() -> None:
+    everything = Layout(images_key=True, plain=tuple(PLAIN_MIGRATIONS))
+    guide = (REPO / "docs" / "adopting.md").read_text()
+    missing = [name for name, _ in feature_migrations(everything) if f"_{name}.sql`" not in guide]
+    assert missing == []
