@@ -122,4 +122,21 @@ def load_settings() -> Settings:
             f"{env_file} is not a plain file.",
             hint=f"Make {env_file} a text file of NAME=value lines, or remove it.",
         )
+    if env_file.is_file():
+        _require_readable_lines(env_file)
     return Settings()
+
+
+def _require_readable_lines(env_file: Path) -> None:
+    """Refuse a line the .env parser cannot read: pydantic-settings would drop it with a
+    warning and go on without the setting it meant. The line is named, not shown (it may
+    hold a key)."""
+    from dotenv.parser import parse_stream
+
+    with env_file.open(encoding="utf-8-sig") as stream:
+        broken = [binding.original.line for binding in parse_stream(stream) if binding.error]
+    if broken:
+        raise ConfigError(
+            f"{env_file} line {broken[0]} is not a NAME=value setting.",
+            hint="Fix the line (quote a value with spaces or quotes in it) or remove it.",
+        )

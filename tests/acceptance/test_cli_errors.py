@@ -150,6 +150,19 @@ def test_a_dotenv_that_is_not_a_plain_file_is_named(project: Path, env: dict[str
     assert_one_clear_error(folder, ".env", "not a plain file")
 
 
+def test_a_dotenv_line_the_parser_cannot_read_is_named_not_dropped(
+    project: Path, env: dict[str, str]
+) -> None:
+    """Such a line was dropped with a warning, and its setting silently left unset."""
+    (project / ".env").write_text('VIDPROMPT_CONNECT_TIMEOUT=5\nGEMINI_API_KEY "sk-secret\n')
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env line 2")
+    assert "sk-secret" not in result.stderr + result.stdout
+    (project / ".env").write_text('\ufeff# ok\nexport VIDPROMPT_CONNECT_TIMEOUT=5\nX="a b"\n')
+    fine = run_vidprompt(project, "db", "status", env=env)
+    assert ".env" not in fine.stderr, fine.stderr
+
+
 def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
     (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
     result = run_vidprompt(project, "db", "status", env=env)
