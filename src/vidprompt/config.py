@@ -128,13 +128,23 @@ def load_settings() -> Settings:
 
 
 def _require_readable_lines(env_file: Path) -> None:
-    """Refuse a line the .env parser cannot read: pydantic-settings would drop it with a
-    warning and go on without the setting it meant. The line is named, not shown (it may
-    hold a key)."""
+    """Refuse a .env that is not UTF-8 (by line and byte, not the codec's offset), or a line
+    its parser cannot read: pydantic-settings would drop that line with a warning and go on
+    without the setting it meant. A line is named, not shown (it may hold a key)."""
+    from io import StringIO
+
     from dotenv.parser import parse_stream
 
-    with env_file.open(encoding="utf-8-sig") as stream:
-        broken = [binding.original.line for binding in parse_stream(stream) if binding.error]
+    data = env_file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{env_file} is not UTF-8 text: line {line} has the byte 0x{data[exc.start]:02x}.",
+            hint="Save the file as UTF-8 and run again.",
+        ) from None
+    broken = [binding.original.line for binding in parse_stream(StringIO(text)) if binding.error]
     if broken:
         raise ConfigError(
             f"{env_file} line {broken[0]} is not a NAME=value setting.",

@@ -95,20 +95,6 @@ def checked_settings() -> Settings:
         return load_settings()
     except (ValidationError, SettingsError) as exc:
         raise settings_error(exc) from None
-    except UnicodeDecodeError as exc:  # the environment is text already: .env is not
-        raise dotenv_encoding_error(exc) from None
-
-
-def dotenv_encoding_error(exc: UnicodeDecodeError) -> ConfigError:
-    """A .env file that is not UTF-8, by line and byte, instead of the codec's offset."""
-    from vidprompt.config import Settings
-
-    line = exc.object[: exc.start].count(b"\n") + 1
-    return ConfigError(
-        f"{Settings.model_config.get('env_file')} is not UTF-8 text: "
-        f"line {line} has the byte 0x{exc.object[exc.start]:02x}.",
-        hint="Save the file as UTF-8 and run again.",
-    )
 
 
 def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
