@@ -277,6 +277,52 @@ def test_the_auth_enums_and_functions_are_supabases(layer_url: str) -> None:
     assert {p[0] for p in procs} == functions
 
 
+@pytest.mark.parametrize(
+    ("insert", "constraint"),
+    [
+        (
+            "insert into auth.oauth_clients (id, registration_type, redirect_uris, grant_types,"
+            " token_endpoint_auth_method, client_name)"
+            " values (gen_random_uuid(), 'manual', 'https://a.test', 'authorization_code',"
+            " 'none', repeat('x', 1025))",
+            "oauth_clients_client_name_length",
+        ),
+        (
+            "insert into auth.oauth_clients (id, registration_type, redirect_uris, grant_types,"
+            " token_endpoint_auth_method)"
+            " values (gen_random_uuid(), 'manual', 'https://a.test', 'authorization_code',"
+            " 'private_key_jwt')",
+            "oauth_clients_token_endpoint_auth_method_check",
+        ),
+        (
+            "with sso as (insert into auth.sso_providers (id) values (gen_random_uuid())"
+            " returning id) insert into auth.saml_providers (id, sso_provider_id, entity_id,"
+            " metadata_xml) select gen_random_uuid(), sso.id, '', '<x/>' from sso",
+            "entity_id not empty",
+        ),
+    ],
+)
+def test_auth_checks_refuse_what_supabases_refuse_by_supabases_names(
+    layer_url: str, insert: str, constraint: str
+) -> None:
+    with psycopg.connect(layer_url) as conn:
+        with pytest.raises(psycopg.errors.CheckViolation) as refused:
+            conn.execute(insert.encode())
+        assert refused.value.diag.constraint_name == constraint
+
+
+def test_an_oauth_client_within_supabases_limits_is_stored(layer_url: str) -> None:
+    with psycopg.connect(layer_url) as conn:
+        conn.execute(
+            "insert into auth.oauth_clients (id, registration_type, redirect_uris, grant_types,"
+            " token_endpoint_auth_method, client_name, client_uri, logo_uri)"
+            " values (gen_random_uuid(), 'dynamic', 'https://a.test/cb', 'authorization_code',"
+            " 'client_secret_basic', repeat('n', 1024), repeat('u', 2048), repeat('l', 2048))"
+        )
+        assert _value(conn, "select count(*) from auth.oauth_clients") == 1
+        conn.rollback()
+
+
 def test_deleting_a_user_deletes_their_sessions_and_identities(layer_url: str) -> None:
     with psycopg.connect(layer_url, autocommit=True) as conn:
         user, other = create_user(conn), create_user(conn)

@@ -165,15 +165,21 @@ create table auth.oauth_clients (
   registration_type auth.oauth_registration_type not null,
   redirect_uris text not null,
   grant_types text not null,
-  client_name text,
-  client_uri text,
-  logo_uri text,
+  client_name text
+    constraint oauth_clients_client_name_length check (char_length(client_name) <= 1024),
+  client_uri text
+    constraint oauth_clients_client_uri_length check (char_length(client_uri) <= 2048),
+  logo_uri text
+    constraint oauth_clients_logo_uri_length check (char_length(logo_uri) <= 2048),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   deleted_at timestamptz,
   client_type auth.oauth_client_type not null default 'confidential',
   token_endpoint_auth_method text not null
+    constraint oauth_clients_token_endpoint_auth_method_check
+    check (token_endpoint_auth_method in ('client_secret_basic', 'client_secret_post', 'none'))
 );
+create index oauth_clients_deleted_at_idx on auth.oauth_clients (deleted_at);
 
 create table auth.sessions (
   id uuid not null primary key,
@@ -288,45 +294,55 @@ create table auth.one_time_tokens (
 
 create table auth.sso_providers (
   id uuid not null primary key,
-  resource_id text check (resource_id is null or char_length(resource_id) > 0),
+  resource_id text,
   created_at timestamptz,
   updated_at timestamptz,
-  disabled boolean
+  disabled boolean,
+  -- Supabase's own text: "= null" is never true, so in Supabase too an empty id passes.
+  constraint "resource_id not empty" check (resource_id = null or char_length(resource_id) > 0)
 );
 
 create table auth.sso_domains (
   id uuid not null primary key,
   sso_provider_id uuid not null references auth.sso_providers (id) on delete cascade,
-  domain text not null check (char_length(domain) > 0),
+  domain text not null,
   created_at timestamptz,
-  updated_at timestamptz
+  updated_at timestamptz,
+  constraint "domain not empty" check (char_length(domain) > 0)
 );
 create index sso_domains_sso_provider_id_idx on auth.sso_domains (sso_provider_id);
 
 create table auth.saml_providers (
   id uuid not null primary key,
   sso_provider_id uuid not null references auth.sso_providers (id) on delete cascade,
-  entity_id text not null unique check (char_length(entity_id) > 0),
-  metadata_xml text not null check (char_length(metadata_xml) > 0),
+  entity_id text not null unique,
+  metadata_xml text not null,
   metadata_url text,
   attribute_mapping jsonb,
   created_at timestamptz,
   updated_at timestamptz,
-  name_id_format text
+  name_id_format text,
+  constraint "entity_id not empty" check (char_length(entity_id) > 0),
+  constraint "metadata_xml not empty" check (char_length(metadata_xml) > 0),
+  -- Supabase's own text: "= null" is never true, so in Supabase too an empty url passes.
+  constraint "metadata_url not empty" check (metadata_url = null or char_length(metadata_url) > 0)
 );
 create index saml_providers_sso_provider_id_idx on auth.saml_providers (sso_provider_id);
 
 create table auth.saml_relay_states (
   id uuid not null primary key,
   sso_provider_id uuid not null references auth.sso_providers (id) on delete cascade,
-  request_id text not null check (char_length(request_id) > 0),
+  request_id text not null,
   for_email text,
   redirect_to text,
   created_at timestamptz,
   updated_at timestamptz,
-  flow_state_id uuid references auth.flow_state (id) on delete cascade
+  flow_state_id uuid references auth.flow_state (id) on delete cascade,
+  constraint "request_id not empty" check (char_length(request_id) > 0)
 );
 create index saml_relay_states_sso_provider_id_idx on auth.saml_relay_states (sso_provider_id);
+create index saml_relay_states_for_email_idx on auth.saml_relay_states (for_email);
+create index saml_relay_states_created_at_idx on auth.saml_relay_states (created_at desc);
 
 create table auth.oauth_authorizations (
   id uuid not null primary key,
@@ -419,35 +435,36 @@ grant all on all tables in schema auth to supabase_auth_admin;
 grant all on all sequences in schema auth to supabase_auth_admin;
 grant select on all tables in schema auth to dashboard_user, supabase_read_only_user;
 
--- The claim functions, with Supabase's semantics: the legacy per-claim setting first, then
--- the claims object. nullif(..., '') matters: after a transaction ends, a transaction-local
--- setting reads as '' rather than NULL.
-create function auth.uid() returns uuid
-language sql stable
-as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$$;
-
-create function auth.role() returns text
-language sql stable
-as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$$;
-
-create function auth.email() returns text
-language sql stable
-as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$$;
+-- The claim functions auth.uid(), auth.role() and auth.email(), with Supabase's semantics:
+-- the legacy per-claim setting first, then the claims object. nullif(..., '') matters:
+-- after a transaction ends, a transaction-local setting reads as '' rather than NULL.
+-- The three differ only in the claim they read and the type they return, so one
+-- definition makes them; each body reads as Supabase's, with the claim written in.
+do $layer$
+declare
+  claim record;
+begin
+  for claim in
+    select * from (values ('uid', 'sub', 'uuid'), ('role', 'role', 'text'), ('email', 'email', 'text'))
+      as claims (function_name, claim_name, result_type)
+  loop
+    execute format(
+      $create$
+      create function auth.%1$I() returns %3$s
+      language sql stable
+      as $body$
+        select coalesce(
+          nullif(current_setting(%4$L, true), ''),
+          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> %2$L)
+        )::%3$s
+      $body$
+      $create$,
+      claim.function_name, claim.claim_name, claim.result_type,
+      'request.jwt.claim.' || claim.claim_name
+    );
+  end loop;
+end
+$layer$;
 
 create function auth.jwt() returns jsonb
 language sql stable

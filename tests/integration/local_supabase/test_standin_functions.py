@@ -172,6 +172,16 @@ def test_pg_cron_unschedules_by_id_or_by_the_callers_job_name(conn: Conn) -> Non
         assert raised.value.diag.message_primary == message
 
 
+def test_pg_cron_unschedules_nothing_for_a_null_id_or_name_as_its_strict_functions(
+    conn: Conn,
+) -> None:
+    _standin(conn, "pg_cron")
+    _value(conn, "select cron.schedule('nightly', '0 3 * * *', 'select 2')")
+    assert _value(conn, "select cron.unschedule(null::bigint)") is None
+    assert _value(conn, "select cron.unschedule(null::text)") is None
+    assert _value(conn, "select count(*) from cron.job") == 1
+
+
 def test_pg_cron_does_not_unschedule_another_users_job_by_name(conn: Conn) -> None:
     _standin(conn, "pg_cron")
     conn.execute(

@@ -58,8 +58,9 @@ as $$
   returning jobid
 $$;
 
+-- Both unschedules are strict, as pg_cron's are: a null id or name unschedules nothing.
 create function cron.unschedule(job_id bigint) returns boolean
-language plpgsql volatile
+language plpgsql volatile strict
 as $$
 begin
   delete from cron.job where jobid = job_id;
@@ -72,7 +73,7 @@ $$;
 
 -- By name, as pg_cron does it: the caller's job of that name, then unscheduled by its id.
 create function cron.unschedule(job_name text) returns boolean
-language plpgsql volatile
+language plpgsql volatile strict
 as $$
 declare
   job_id bigint;
