@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     """`serve`: an idle kept-alive connection is closed after this."""
     http_max_connections: int = Field(default=512, ge=1)
     """`serve`: open connections at most; beyond it new requests get 503."""
+    opentelemetry: bool = False
+    """`serve`: FastAPI's native OpenTelemetry (a span, metrics and error logs per request)
+    through the globally configured providers. Off by default: when on, FastAPI looks the
+    providers up on every request, configured or not."""
 
     # --- generation and worker ---
     gemini_api_key: str | None = Field(default=None, validation_alias="GEMINI_API_KEY")
