@@ -23,6 +23,7 @@ from tests._support import create_image, create_user
 from tests.fixtures.existing_app import existing_app_project
 from tests.integration.generation._standins import StandIn, gemini_text
 from tests.integration.generation._world import ALL_DONE, Owner, enqueue, make_settings, wait_for
+from tests.integration.test_init import FOR_THE_APP
 from vidprompt.database import STATE_DIR
 from vidprompt.generation import BUCKET, sample_image
 from vidprompt.storage._objects import queries
@@ -74,7 +75,7 @@ def test_init_push_verify_lint_then_the_apps_key_writes_a_prompt(
     vidprompt: Run, project: Path, cli_env: dict[str, str]
 ) -> None:
     first = vidprompt("init").stdout
-    assert first.count("Wrote supabase/migrations/") == 5
+    assert first.count("Wrote supabase/migrations/") == len(FOR_THE_APP)
     assert "Nothing to add" in vidprompt("init").stdout
 
     vidprompt("db", "push")

@@ -215,3 +215,17 @@ def test_a_users_query_runs_on_one_partition(admin: Conn) -> None:
     scans = [line for line in plan.splitlines() if " on video_prompts_p" in line]
     assert len(scans) == len(PARTITIONS)
     assert sum("never executed" not in line for line in scans) == 1
+
+
+def test_the_partitioned_table_checks_what_the_migrated_table_checks(
+    admin: Conn, schema_url: str
+) -> None:
+    """The document's DDL repeats the table's checks (the vocabulary among them): a migration
+    that changes one (a new camera style) is followed there, or this fails."""
+    checks = (
+        "select conname, pg_get_constraintdef(oid) from pg_constraint"
+        " where conrelid = 'public.video_prompts'::regclass and contype = 'c' order by conname"
+    )
+    with psycopg.connect(schema_url) as migrated:
+        expected = migrated.execute(checks).fetchall()
+    assert admin.execute(checks).fetchall() == expected

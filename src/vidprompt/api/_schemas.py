@@ -143,8 +143,8 @@ def _no_defaults(schema: dict[str, JsonValue]) -> None:
 
 
 class VariantUpdate(VariantInputs):
-    """The fields to change; a field left out stays as it is (``user_instruction: null``
-    clears the instruction; the other fields cannot be null)."""
+    """The fields to change; a field left out stays as it is, and ``null`` clears a field
+    that may be empty (``user_instruction: null`` clears the instruction)."""
 
     model_config = ConfigDict(json_schema_extra=_no_defaults)
 

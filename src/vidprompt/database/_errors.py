@@ -81,7 +81,7 @@ def translate(exc: psycopg.Error) -> VidpromptError:
     """The vidprompt error that says what ``exc`` means for the caller."""
     constraint = exc.diag.constraint_name or ""
     if isinstance(exc, pg.CheckViolation):
-        field, message = _CHECKS.get(constraint, (None, "A value breaks a rule of the database."))
+        field, message = _CHECKS.get(constraint) or _column_check(constraint, exc.diag.table_name)
         return InvalidInput(message, field=field)
     if isinstance(exc, pg.NotNullViolation):
         column = exc.diag.column_name
@@ -99,6 +99,17 @@ def translate(exc: psycopg.Error) -> VidpromptError:
     if isinstance(exc, psycopg.DataError):
         return InvalidInput("A value has the wrong form.")
     return _connection_error(exc) or _refused(exc)
+
+
+def _column_check(constraint: str | None, table: str | None) -> tuple[str | None, str]:
+    """The field of a check :data:`_CHECKS` does not name, from Postgres's own name for a
+    column's check (``<table>_<column>_check``), so a column added with a check is named
+    without an entry here."""
+    prefix = f"{table}_"
+    if constraint and table and constraint.startswith(prefix) and constraint.endswith("_check"):
+        column = constraint.removeprefix(prefix).removesuffix("_check")
+        return column, f"{column} breaks a rule of the database."
+    return None, "A value breaks a rule of the database."
 
 
 def _connection_error(exc: psycopg.Error) -> DatabaseError | None:

@@ -163,8 +163,13 @@ def _checked_key(value: str) -> str:
 
 
 def _fingerprint(image_id: uuid.UUID, body: DraftCreate | GenerationCreate) -> str:
-    """What a request asks for, as a hash: the image and the body, defaults filled in."""
-    request = {"image_id": str(image_id), "body": body.model_dump(mode="json")}
+    """What a request asks for, as a hash: the image and the body's values other than the
+    defaults, so leaving a default out or sending it is one request, and an input added later
+    (with its default) leaves the requests stored before it the same."""
+    request = {
+        "image_id": str(image_id),
+        "body": body.model_dump(mode="json", exclude_defaults=True),
+    }
     canonical = json.dumps(request, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
