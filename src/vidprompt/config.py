@@ -148,6 +148,14 @@ def _require_readable_lines(env_file: Path) -> None:
             f"{env_file} is not UTF-8 text: line {line} has the byte 0x{data[exc.start]:02x}.",
             hint="Save the file as UTF-8 and run again.",
         ) from None
+    if "\x00" in text:
+        # Valid UTF-8, but no text file has it; UTF-16 without a byte-order mark has one in
+        # every other byte, and the parser would read such a file as no settings at all.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ConfigError(
+            f"{env_file} is not UTF-8 text: line {line} has a NUL byte (UTF-16 text has many).",
+            hint="Save the file as UTF-8 and run again.",
+        )
     broken = [binding.original.line for binding in parse_stream(StringIO(text)) if binding.error]
     if broken:
         raise ConfigError(

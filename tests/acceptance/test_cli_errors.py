@@ -170,6 +170,13 @@ def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) 
     assert "Unexpected error" not in result.stderr
 
 
+def test_a_dotenv_in_utf16_is_named_not_read_as_empty(project: Path, env: dict[str, str]) -> None:
+    """Without a byte-order mark UTF-16 decodes as UTF-8 with NULs, read as no settings."""
+    (project / ".env").write_bytes("VIDPROMPT_CONNECT_TIMEOUT=abc\n".encode("utf-16-le"))
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env", "UTF-8", "line 1")
+
+
 @pytest.mark.parametrize("url", ["not a url", "http://example.com/db"])
 def test_a_malformed_database_url_is_named(url: str, project: Path, env: dict[str, str]) -> None:
     for result in run_each([*REMOTE, "worker"], project, env, "--db-url", url):

@@ -156,6 +156,17 @@ def test_pg_net_get_and_delete_record_their_request(conn: Conn) -> None:
     assert {f"http_get({shared}", f"http_delete({shared}"} <= _signatures(conn, "pg_net")
 
 
+def test_pg_net_url_encodes_each_parameter_as_pg_net_does(conn: Conn) -> None:
+    """A value cannot add a parameter or end the query; non-ASCII is encoded by its bytes."""
+    _standin(conn, "pg_net")
+    params = '{"q": "a b&admin=1#x", "ü": "é/?"}'
+    request = _value(conn, "select net.http_get('http://127.0.0.1:9/a', %s)", [params])
+    url = _value(conn, "select url from net.http_request_queue where id = %s", [request])
+    assert url == "http://127.0.0.1:9/a?q=a%20b%26admin%3D1%23x&%C3%BC=%C3%A9%2F%3F"
+    assert _value(conn, "select net._urlencode_string('A-z_0.9~')") == "A-z_0.9~"
+    assert _value(conn, "select net._urlencode_string('')") == ""
+
+
 def test_pg_cron_unschedules_by_id_or_by_the_callers_job_name(conn: Conn) -> None:
     _standin(conn, "pg_cron")
     by_id = _value(conn, "select cron.schedule('0 * * * *', 'select 1')")

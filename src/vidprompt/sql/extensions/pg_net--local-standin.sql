@@ -27,6 +27,19 @@ create table net._http_response (
   created timestamptz not null default now()
 );
 
+-- As pg_net's: every byte but the unreserved characters (letters, digits, - . _ ~) becomes
+-- %XX, so a parameter's value cannot add parameters or end the query.
+create function net._urlencode_string(string character varying) returns text
+language sql immutable strict set search_path = ''
+as $$
+  select coalesce(string_agg(
+    case when chr(byte) ~ '^[A-Za-z0-9._~-]$' and byte < 128 then chr(byte)
+      else '%' || upper(lpad(to_hex(byte), 2, '0')) end, '' order by position), '')
+  from (select convert_to(string, 'UTF8') as bytes) as encoded,
+    generate_series(0, length(encoded.bytes) - 1) as position,
+    get_byte(encoded.bytes, position) as byte
+$$;
+
 create function net._record(
   method text, url text, params jsonb, headers jsonb, body bytea, timeout_milliseconds integer
 ) returns bigint
@@ -37,8 +50,9 @@ as $$
     method,
     url || coalesce(
       (select case when url like '%?%' then '&' else '?' end
-         || string_agg(key || '=' || value, '&' order by key)
-       from jsonb_each_text(coalesce(params, '{}'))
+         || string_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value), '&'
+              order by number)
+       from jsonb_each_text(coalesce(params, '{}')) with ordinality as param (key, value, number)
        having count(*) > 0),
       ''),
     coalesce(headers, '{}'), body, timeout_milliseconds)
