@@ -13,7 +13,7 @@ IMAGE = uuid.UUID("6f1c0000-0000-4000-8000-000000000001")
 class _DraftWithANewInput(DraftCreate):
     """The draft body after a release that adds an input, with its default."""
 
-    aspect_ratio: str | None = None
+    an_input_added_later: str | None = None
 
 
 def test_a_default_left_out_or_sent_is_one_request() -> None:

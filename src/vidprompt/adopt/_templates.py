@@ -47,8 +47,10 @@ class Layout:
         return not (self.images_key or self.video_prompts or self.generation_jobs or self.plain)
 
 
-# The feature's tables whose migrations take nothing from the project's layout, in the order
-# they run (after the others): migration name → (template, the table it creates).
+# The feature's migrations that take nothing from the project's layout, in the order they
+# run (after the others): migration name → (template, the table whose absence makes init
+# write it: the table it creates, or the feature's table it changes, so the change comes
+# with that table).
 PLAIN_MIGRATIONS = {
     "add_image_suggestions": ("image_suggestions", "image_suggestions"),
     "add_variant_requests": ("variant_requests", "variant_requests"),

@@ -74,21 +74,22 @@ def test_constraint_violations_name_the_field(admin: Conn, world: World) -> None
 
 
 def test_a_columns_own_check_names_its_column_without_an_entry(admin: Conn, world: World) -> None:
-    """A column added with a check, as docs/architecture.md's list adds one, gets Postgres's
-    name for it; the error names the column although vidprompt has no entry for it."""
+    """A column and its check added as docs/architecture.md's list adds them: by its name the
+    error names the column although vidprompt has no entry for it."""
+    admin.execute("alter table public.video_prompts add column an_input_added_later text")
     admin.execute(
-        "alter table public.video_prompts add column aspect_ratio text"
-        " check (aspect_ratio in ('16:9', '9:16'))"
+        "alter table public.video_prompts add constraint video_prompts_an_input_added_later_check"
+        " check (an_input_added_later in ('16:9', '9:16')) not valid"
     )
     error = _violation(
         admin,
-        "update public.video_prompts set aspect_ratio = %s where id = %s",
+        "update public.video_prompts set an_input_added_later = %s where id = %s",
         ["4:3", world.draft],
     )
     translated = translate(error)
     assert isinstance(translated, InvalidInput)
-    assert translated.field == "aspect_ratio"
-    assert "aspect_ratio" in str(translated)
+    assert translated.field == "an_input_added_later"
+    assert "an_input_added_later" in str(translated)
 
 
 def test_a_foreign_image_and_a_second_primary_are_translated(admin: Conn, world: World) -> None:
