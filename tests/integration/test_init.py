@@ -193,6 +193,12 @@ def test_a_duplicate_image_id_stops_the_key_migration_and_changes_nothing(
     [
         ("drop table public.images cascade", "no public.images table"),
         ("alter table public.images drop column user_id cascade", "no user_id column"),
+        # The worker's claim reads these of every image: without one, every claim would fail.
+        ("alter table public.images drop column url", "no url column"),
+        ("alter table public.images drop column storage_path", "no storage_path column"),
+        ("alter table public.images drop column metadata", "no metadata column"),
+        ("alter table public.images drop column type", "no type column"),
+        ("alter table public.images drop column collection_id", "no collection_id column"),
     ],
 )
 def test_missing_prerequisites_are_refused_with_what_to_add(

@@ -53,6 +53,18 @@ def layout_for(catalog: Catalog, *, has_auth: bool, written: Collection[str] = (
     )
 
 
+# The columns of the app's images that vidprompt reads or writes besides id and user_id (as
+# the app defines them) and who needs each: without one, every claim of the worker
+# (or every upload) would fail in the database instead of here.
+_IMAGE_COLUMNS = {
+    "url": ("text not null", "The worker fetches each image by its url"),
+    "storage_path": ("text not null", "The worker reads each image from storage by its path"),
+    "metadata": ("jsonb default '{}'", "The worker describes each image by its metadata"),
+    "type": ("text not null", "Uploads store their images with a type"),
+    "collection_id": ("uuid references public.collections", "Uploads may go to a collection"),
+}
+
+
 def _prerequisites(catalog: Catalog, *, has_auth: bool) -> Relation:
     if not has_auth:
         raise ProjectNotReady(
@@ -75,6 +87,13 @@ def _prerequisites(catalog: Catalog, *, has_auth: bool) -> Relation:
                 f"public.images has no {name} column of type uuid.",
                 hint="Each image belongs to a user: images needs id uuid (its key) and "
                 "user_id uuid not null references auth.users (id).",
+            )
+    for name, (definition, reader) in _IMAGE_COLUMNS.items():
+        if images.column(name) is None:
+            raise ProjectNotReady(
+                f"public.images has no {name} column.",
+                hint=f"{reader}: add `{name} {definition}` to public.images in a migration "
+                "of the app's, then run init again.",
             )
     return images
 
