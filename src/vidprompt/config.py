@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vidprompt.errors import ConfigError
 
+# The shortest HS256 secret accepted: Supabase's are longer, and a short one can be guessed.
+MIN_SECRET_LENGTH = 32
+
 
 class Settings(BaseSettings):
     """Settings shared by every command; command-line options take precedence.
@@ -23,6 +26,8 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
         use_attribute_docstrings=True,
+        # "inf" and "nan" parse as floats, but no timeout, lease or share can be either.
+        allow_inf_nan=False,
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
@@ -46,8 +51,8 @@ class Settings(BaseSettings):
     statements, no LISTEN."""
 
     # --- api and auth ---
-    jwt_secret: str | None = None
-    """Supabase project's JWT secret (HS256, legacy)."""
+    jwt_secret: str | None = Field(default=None, min_length=MIN_SECRET_LENGTH)
+    """Supabase project's JWT secret (HS256, legacy; at least 32 characters)."""
     jwks_url: str | None = None
     """URL of the project's JWKS."""
     jwks_file: str | None = None
@@ -121,6 +126,11 @@ def load_settings() -> Settings:
     ever, and a folder or a device would be skipped or read without end.
     """
     env_file = Path(str(Settings.model_config.get("env_file")))
+    if env_file.is_symlink() and not env_file.exists():
+        raise ConfigError(
+            f"{env_file} is a link to a file that does not exist.",
+            hint=f"Point {env_file} at the settings file, or remove it.",
+        )
     if env_file.exists() and not env_file.is_file():
         raise ConfigError(
             f"{env_file} is not a plain file.",
@@ -140,6 +150,11 @@ def _require_readable_lines(env_file: Path) -> None:
     from dotenv.parser import parse_stream
 
     data = env_file.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        raise ConfigError(
+            f"{env_file} is UTF-16 or UTF-32 text (it starts with that byte-order mark).",
+            hint="Save the file as UTF-8 and run again.",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -153,8 +168,8 @@ def _require_readable_lines(env_file: Path) -> None:
         # every other byte, and the parser would read such a file as no settings at all.
         line = text[: text.index("\x00")].count("\n") + 1
         raise ConfigError(
-            f"{env_file} is not UTF-8 text: line {line} has a NUL byte (UTF-16 text has many).",
-            hint="Save the file as UTF-8 and run again.",
+            f"{env_file} is not UTF-8 text: line {line} has a NUL byte.",
+            hint="Save the file as UTF-8 (saved as UTF-16, every other byte is NUL) and run again.",
         )
     broken = [binding.original.line for binding in parse_stream(StringIO(text)) if binding.error]
     if broken:

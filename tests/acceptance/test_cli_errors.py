@@ -120,6 +120,38 @@ def test_an_invalid_setting_is_named(project: Path, env: dict[str, str]) -> None
         assert_one_clear_error(result, "VIDPROMPT_POOL_MAX_SIZE")
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VIDPROMPT_WORKER_LEASE_S", "inf"),  # the worker's claims then failed in Postgres
+        ("VIDPROMPT_JOB_TIMEOUT_S", "nan"),
+        ("VIDPROMPT_WORKER_MAX_USER_SHARE", "nan"),
+    ],
+)
+def test_an_infinite_or_nan_duration_is_refused(
+    name: str, value: str, project: Path, env: dict[str, str]
+) -> None:
+    for result in run_each(["worker", "db status"], project, env | {name: value}):
+        assert_one_clear_error(result, name)
+
+
+def test_a_short_jwt_secret_is_refused_by_every_command_naming_it(
+    project: Path, env: dict[str, str]
+) -> None:
+    """auth token used to sign with it (serve refused it, without naming the variable)."""
+    short = env | {"VIDPROMPT_JWT_SECRET": "short"}
+    for result in run_each(["auth token", "serve", "db status"], project, short):
+        assert_one_clear_error(result, "VIDPROMPT_JWT_SECRET", "32")
+        assert "eyJ" not in result.stdout  # no token signed
+
+
+def test_a_jwks_url_error_hides_its_credentials(project: Path, env: dict[str, str]) -> None:
+    for url in ("http://u:SECRETJ@example.com/jwks", "https://u:SECRETJ@[::1/jwks"):
+        result = run_vidprompt(project, "serve", env=env | {"VIDPROMPT_JWKS_URL": url})
+        assert_one_clear_error(result, "VIDPROMPT_JWKS_URL")
+        assert "SECRETJ" not in result.stderr + result.stdout
+
+
 def test_an_invalid_setting_in_dotenv_and_a_list_that_is_not_json(
     project: Path, env: dict[str, str]
 ) -> None:
@@ -168,6 +200,20 @@ def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) 
     result = run_vidprompt(project, "db", "status", env=env)
     assert_one_clear_error(result, ".env", "UTF-8", "line 2")
     assert "Unexpected error" not in result.stderr
+
+
+def test_a_dotenv_with_a_utf16_byte_order_mark_is_named(project: Path, env: dict[str, str]) -> None:
+    (project / ".env").write_bytes("VIDPROMPT_CONNECT_TIMEOUT=5\n".encode("utf-16"))
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env", "UTF-16")
+
+
+def test_a_dotenv_linked_to_nothing_is_named_not_skipped(
+    project: Path, env: dict[str, str]
+) -> None:
+    (project / ".env").symlink_to(project / "settings-that-were-moved.env")
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env", "does not exist")
 
 
 def test_a_dotenv_in_utf16_is_named_not_read_as_empty(project: Path, env: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import jwt
 
+from vidprompt.config import MIN_SECRET_LENGTH
 from vidprompt.errors import ConfigError, KeysUnavailable
 
 if TYPE_CHECKING:
@@ -28,9 +30,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A URL's user and password, which an error must not show.
+_USERINFO = re.compile(r"//[^/?#]*@")
 # The algorithms Supabase signs access tokens with.
 ALGORITHMS = frozenset({"HS256", "ES256", "RS256"})
-MIN_SECRET_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,10 @@ def checked_jwks_url(url: str) -> str:
     secure = parsed.scheme == "https" or (parsed.scheme == "http" and _loopback(parsed.host))
     if parsed.host and secure:
         return url
+    shown = _USERINFO.sub("//***@", url)
+    problem = "must be an https URL (http only on loopback)" if parsed.host else "is not a URL"
     raise ConfigError(
-        f"VIDPROMPT_JWKS_URL must be an https URL (http only on loopback), not {url!r}.",
+        f"VIDPROMPT_JWKS_URL {problem}, not {shown!r}.",
         hint="A Supabase project's: https://<project>.supabase.co/auth/v1/.well-known/jwks.json",
     )
 
