@@ -311,6 +311,48 @@ def test_auth_checks_refuse_what_supabases_refuse_by_supabases_names(
         assert refused.value.diag.constraint_name == constraint
 
 
+def test_an_email_is_unique_among_non_sso_users_as_seeds_expect(layer_url: str) -> None:
+    """The seed line many projects write works, and a second user of that e-mail is refused."""
+    seed = (
+        "insert into auth.users (id, email, aud, role) values (gen_random_uuid(), %s,"
+        " 'authenticated', 'authenticated') on conflict (email) where is_sso_user = false"
+        " do nothing"
+    )
+    with psycopg.connect(layer_url) as conn:
+        conn.execute(seed, ["seed@example.test"])
+        conn.execute(seed, ["seed@example.test"])
+        assert (
+            _value(conn, "select count(*) from auth.users where email = 'seed@example.test'") == 1
+        )
+        with pytest.raises(psycopg.errors.UniqueViolation) as refused:
+            conn.execute(
+                "insert into auth.users (id, email) values (gen_random_uuid(), 'seed@example.test')"
+            )
+        assert refused.value.diag.constraint_name == "users_email_partial_key"
+        conn.rollback()
+        conn.execute(
+            "insert into auth.users (id, email, is_sso_user) select gen_random_uuid(),"
+            " 'seed@example.test', true from generate_series(1, 2)"
+        )
+        conn.rollback()
+
+
+def test_an_sso_domain_is_unique_whatever_its_case(layer_url: str) -> None:
+    with psycopg.connect(layer_url) as conn:
+        provider = _value(
+            conn, "insert into auth.sso_providers (id) values (gen_random_uuid()) returning id"
+        )
+        domain = (
+            "insert into auth.sso_domains (id, sso_provider_id, domain)"
+            " values (gen_random_uuid(), %s, %s)"
+        )
+        conn.execute(domain, [provider, "example.com"])
+        with pytest.raises(psycopg.errors.UniqueViolation) as refused:
+            conn.execute(domain, [provider, "EXAMPLE.com"])
+        assert refused.value.diag.constraint_name == "sso_domains_domain_idx"
+        conn.rollback()
+
+
 def test_an_oauth_client_within_supabases_limits_is_stored(layer_url: str) -> None:
     with psycopg.connect(layer_url) as conn:
         conn.execute(

@@ -104,7 +104,25 @@ create table auth.users (
   deleted_at timestamptz,
   is_anonymous boolean not null default false
 );
-create index users_email_idx on auth.users (email);
+-- Supabase's indexes of auth.users, by their names: an e-mail is unique among users who
+-- are not SSO users (seeds write `on conflict (email) where is_sso_user = false`), and each
+-- token that is set (not blank or digits) is unique.
+create unique index users_email_partial_key on auth.users (email) where (is_sso_user = false);
+comment on index auth.users_email_partial_key is
+  'Auth: A partial unique index that applies only when is_sso_user is false';
+create index users_instance_id_idx on auth.users (instance_id);
+create index users_instance_id_email_idx on auth.users (instance_id, lower((email)::text));
+create index users_is_anonymous_idx on auth.users (is_anonymous);
+create unique index confirmation_token_idx on auth.users (confirmation_token)
+  where ((confirmation_token)::text !~ '^[0-9 ]*$');
+create unique index recovery_token_idx on auth.users (recovery_token)
+  where ((recovery_token)::text !~ '^[0-9 ]*$');
+create unique index email_change_token_current_idx on auth.users (email_change_token_current)
+  where ((email_change_token_current)::text !~ '^[0-9 ]*$');
+create unique index email_change_token_new_idx on auth.users (email_change_token_new)
+  where ((email_change_token_new)::text !~ '^[0-9 ]*$');
+create unique index reauthentication_token_idx on auth.users (reauthentication_token)
+  where ((reauthentication_token)::text !~ '^[0-9 ]*$');
 
 -- The rest of Supabase's auth schema (supabase/auth's migrations): every table, column and
 -- type as GoTrue leaves it, so migrations that read sessions or identities, put triggers on
@@ -311,6 +329,10 @@ create table auth.sso_domains (
   constraint "domain not empty" check (char_length(domain) > 0)
 );
 create index sso_domains_sso_provider_id_idx on auth.sso_domains (sso_provider_id);
+create unique index sso_domains_domain_idx on auth.sso_domains (lower(domain));
+create unique index sso_providers_resource_id_idx on auth.sso_providers (lower(resource_id));
+create index sso_providers_resource_id_pattern_idx
+  on auth.sso_providers (resource_id text_pattern_ops);
 
 create table auth.saml_providers (
   id uuid not null primary key,
