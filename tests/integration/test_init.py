@@ -199,6 +199,16 @@ def test_a_duplicate_image_id_stops_the_key_migration_and_changes_nothing(
         ("alter table public.images drop column metadata", "no metadata column"),
         ("alter table public.images drop column type", "no type column"),
         ("alter table public.images drop column collection_id", "no collection_id column"),
+        ("alter table public.images alter column url type int using 0", "url is integer"),
+        (
+            "alter table public.images alter column metadata drop default,"
+            " alter column metadata type text",
+            "metadata is text, not jsonb",
+        ),
+        (
+            "alter table public.images drop column collection_id, add column collection_id int",
+            "collection_id is integer, not uuid",
+        ),
     ],
 )
 def test_missing_prerequisites_are_refused_with_what_to_add(

@@ -54,14 +54,27 @@ def layout_for(catalog: Catalog, *, has_auth: bool, written: Collection[str] = (
 
 
 # The columns of the app's images that vidprompt reads or writes besides id and user_id (as
-# the app defines them) and who needs each: without one, every claim of the worker
-# (or every upload) would fail in the database instead of here.
+# the app defines them), the types (format_type's names) each may have, and who needs it:
+# without one, every claim of the worker (or every upload) would fail in the database.
+_TEXT = ("text", "character varying")
 _IMAGE_COLUMNS = {
-    "url": ("text not null", "The worker fetches each image by its url"),
-    "storage_path": ("text not null", "The worker reads each image from storage by its path"),
-    "metadata": ("jsonb default '{}'", "The worker describes each image by its metadata"),
-    "type": ("text not null", "Uploads store their images with a type"),
-    "collection_id": ("uuid references public.collections", "Uploads may go to a collection"),
+    "url": ("text not null", _TEXT, "The worker fetches each image by its url"),
+    "storage_path": (
+        "text not null",
+        _TEXT,
+        "The worker reads each image from storage by its path",
+    ),
+    "metadata": (
+        "jsonb default '{}'",
+        ("jsonb", "json"),
+        "The worker describes each image by its metadata",
+    ),
+    "type": ("text not null", _TEXT, "Uploads store their images with a type"),
+    "collection_id": (
+        "uuid references public.collections",
+        ("uuid",),
+        "Uploads may go to a collection",
+    ),
 }
 
 
@@ -88,12 +101,19 @@ def _prerequisites(catalog: Catalog, *, has_auth: bool) -> Relation:
                 hint="Each image belongs to a user: images needs id uuid (its key) and "
                 "user_id uuid not null references auth.users (id).",
             )
-    for name, (definition, reader) in _IMAGE_COLUMNS.items():
-        if images.column(name) is None:
+    for name, (definition, types, reader) in _IMAGE_COLUMNS.items():
+        column = images.column(name)
+        if column is None:
             raise ProjectNotReady(
                 f"public.images has no {name} column.",
                 hint=f"{reader}: add `{name} {definition}` to public.images in a migration "
                 "of the app's, then run init again.",
+            )
+        if column.data_type.split("(")[0] not in types:
+            raise ProjectNotReady(
+                f"public.images.{name} is {column.data_type}, not {definition.split()[0]}.",
+                hint=f"{reader}: make it `{definition}` in a migration of the app's, then run "
+                "init again.",
             )
     return images
 
