@@ -197,6 +197,21 @@ def test_a_malformed_key_is_invalid_input(
     assert _count(admin, "video_prompts") == 0
 
 
+def test_two_key_headers_are_invalid_input_not_the_first_one(
+    client: TestClient, admin: Conn, alice: uuid.UUID
+) -> None:
+    """Which of two keys a proxy or a client meant is unknowable; taking the first would
+    replay a request the other key named."""
+    image = create_image(admin, alice)
+    _post(client, image, DRAFT, alice, "h1")
+    headers = [*bearer(alice).items(), ("Idempotency-Key", "h1"), ("Idempotency-Key", "h2")]
+    response = client.post(f"/images/{image}/variants", json=DRAFT, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert "Idempotent-Replayed" not in response.headers
+    assert _count(admin, "video_prompts") == 1
+
+
 def test_another_user_cannot_read_or_write_keys_at_the_database(
     admin: Conn, schema_url: str, alice: uuid.UUID, bob: uuid.UUID
 ) -> None:

@@ -14,7 +14,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
 from vidprompt.api._deps import ScopeDep, SettingsDep, StoreDep
 from vidprompt.api._fast_lane import FastGet, bounded_int, bounded_str
@@ -97,6 +97,7 @@ async def create_variant(
     scope: ScopeDep,
     store: StoreDep,
     settings: SettingsDep,
+    request: Request,
     response: Response,
     idempotency_key: Annotated[
         str | None,
@@ -118,7 +119,7 @@ async def create_variant(
     if idempotency_key is None:
         created, code = await _create(store, scope, image_id, body, settings)
     else:
-        key = _checked_key(idempotency_key)
+        key = _checked_key(request.headers.getlist(IDEMPOTENCY_HEADER))
         claim = await store.claim_request(scope, key, _fingerprint(image_id, body))
         if claim.variant_id is not None and claim.status_code is not None:
             created, code = claim.variant_id, claim.status_code
@@ -150,9 +151,13 @@ async def _create(
     return draft.id, status.HTTP_201_CREATED
 
 
-def _checked_key(value: str) -> str:
-    """The key of an ``Idempotency-Key`` header: a structured-field string as the IETF draft
-    writes it (``"…"``), or the bare key; 1 to 255 printable ASCII characters."""
+def _checked_key(values: list[str]) -> str:
+    """The key of the one ``Idempotency-Key`` header: a structured-field string as the IETF
+    draft writes it (``"…"``), or the bare key; 1 to 255 printable ASCII characters. Two
+    headers are refused: which key the client meant is unknowable."""
+    if len(values) != 1:
+        raise InvalidInput(f"Send one {IDEMPOTENCY_HEADER} header.", field=IDEMPOTENCY_HEADER)
+    value = values[0]
     key = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
     if not 1 <= len(key) <= 255 or not all(" " < char <= "~" for char in key):
         raise InvalidInput(
