@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -171,9 +172,46 @@ def _require_readable_lines(env_file: Path) -> None:
             f"{env_file} is not UTF-8 text: line {line} has a NUL byte.",
             hint="Save the file as UTF-8 (saved as UTF-16, every other byte is NUL) and run again.",
         )
-    broken = [binding.original.line for binding in parse_stream(StringIO(text)) if binding.error]
-    if broken:
+    for binding in parse_stream(StringIO(text)):
+        line = binding.original.line
+        if binding.error:
+            raise ConfigError(
+                f"{env_file} line {line} is not a NAME=value setting.",
+                hint="Fix the line (quote a value with spaces or quotes in it) or remove it.",
+            )
+        if binding.key is not None:
+            _require_known_setting(env_file, line, binding.key, binding.value)
+
+
+# The command line's own switch: read from the environment, never from .env.
+_CLI_SWITCH = "VIDPROMPT_DEBUG"
+
+
+def _require_known_setting(env_file: Path, line: int, key: str, value: str | None) -> None:
+    """A line without a value, or a ``VIDPROMPT_`` name that is no setting (a typo), would be
+    skipped without a word and its setting left as it was."""
+    if value is None:
         raise ConfigError(
-            f"{env_file} line {broken[0]} is not a NAME=value setting.",
-            hint="Fix the line (quote a value with spaces or quotes in it) or remove it.",
+            f"{env_file} line {line} names {key} but gives it no value.",
+            hint="Write NAME=value (NAME= for an empty value), or remove the line.",
         )
+    name = key.upper()
+    if not name.startswith("VIDPROMPT_") or name in _setting_names():
+        return
+    if name == _CLI_SWITCH:
+        hint = f"{_CLI_SWITCH} is read from the environment only: export it, or pass --debug."
+    else:
+        close = difflib.get_close_matches(name, sorted(_setting_names()), n=1)
+        hint = f"Did you mean {close[0]}?" if close else "README's configuration lists them."
+    raise ConfigError(f"{env_file} line {line}: {key} is not a vidprompt setting.", hint=hint)
+
+
+def _setting_names() -> set[str]:
+    """The environment names of the settings: their aliases, else ``VIDPROMPT_<NAME>``."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    return {
+        field.validation_alias
+        if isinstance(field.validation_alias, str)
+        else f"{prefix}{name}".upper()
+        for name, field in Settings.model_fields.items()
+    }

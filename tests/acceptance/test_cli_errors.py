@@ -195,6 +195,23 @@ def test_a_dotenv_line_the_parser_cannot_read_is_named_not_dropped(
     assert ".env" not in fine.stderr, fine.stderr
 
 
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("VIDPROMPT_POOL_MAXSIZE=5", "VIDPROMPT_POOL_MAX_SIZE?"),  # a typo: did you mean
+        ("VIDPROMPT_POOL_MAX_SIZE", "no value"),
+        ("VIDPROMPT_DEBUG=1", "environment only"),
+    ],
+)
+def test_a_dotenv_line_that_sets_nothing_is_named(
+    line: str, named: str, project: Path, env: dict[str, str]
+) -> None:
+    """Each was skipped without a word, its setting left as it was."""
+    (project / ".env").write_text(f"VIDPROMPT_CONNECT_TIMEOUT=5\n{line}\nOTHER_APP=1\n")
+    result = run_vidprompt(project, "db", "status", env=env)
+    assert_one_clear_error(result, ".env line 2", named)
+
+
 def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
     (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
     result = run_vidprompt(project, "db", "status", env=env)
