@@ -72,7 +72,14 @@ def test_pg_net_records_requests_and_sends_nothing(layer_url: str) -> None:
         assert _value(conn, "select count(*) from net._http_response") == 0
     assert rows == [
         (first, "GET", "http://127.0.0.1:9/a?q=x%20y", {}, None),
-        (second, "POST", "http://127.0.0.1:9/b?k=1", {"X-Test": "1"}, '{"n": 1}'),
+        # pg_net adds JSON's Content-Type to headers without one.
+        (
+            second,
+            "POST",
+            "http://127.0.0.1:9/b?k=1",
+            {"X-Test": "1", "Content-Type": "application/json"},
+            '{"n": 1}',
+        ),
     ]
 
 

@@ -167,6 +167,34 @@ def test_pg_net_url_encodes_each_parameter_as_pg_net_does(conn: Conn) -> None:
     assert _value(conn, "select net._urlencode_string('')") == ""
 
 
+def test_pg_net_puts_parameters_before_the_fragment_and_queues_nothing_for_null(
+    conn: Conn,
+) -> None:
+    _standin(conn, "pg_net")
+    for url, queued in (
+        ("https://x.test/p#frag", "https://x.test/p?a=b#frag"),
+        ("https://x.test/p?q=1#frag", "https://x.test/p?q=1&a=b#frag"),
+    ):
+        request = _value(conn, 'select net.http_get(%s, \'{"a": "b"}\')', [url])
+        assert _value(conn, "select url from net.http_request_queue where id = %s", [request]) == (
+            queued
+        )
+    before = _value(conn, "select count(*) from net.http_request_queue")
+    assert _value(conn, "select net.http_get('https://x.test/p', null)") is None
+    assert _value(conn, "select net.http_delete(null)") is None
+    assert _value(conn, "select count(*) from net.http_request_queue") == before
+
+
+def test_pg_net_posts_json_only_as_pg_net_does(conn: Conn) -> None:
+    _standin(conn, "pg_net")
+    request = _value(conn, "select net.http_post('https://x.test/p', headers => '{\"X\": \"1\"}')")
+    headers = _value(conn, "select headers from net.http_request_queue where id = %s", [request])
+    assert headers == {"X": "1", "Content-Type": "application/json"}
+    plain_text = "select net.http_post('https://x.test/p', headers => %s)"
+    with pytest.raises(psycopg.errors.RaiseException, match=r'must be "application/json"'):
+        conn.execute(plain_text, ['{"content-type": "text/plain"}'])
+
+
 def test_pg_cron_unschedules_by_id_or_by_the_callers_job_name(conn: Conn) -> None:
     _standin(conn, "pg_cron")
     by_id = _value(conn, "select cron.schedule('0 * * * *', 'select 1')")

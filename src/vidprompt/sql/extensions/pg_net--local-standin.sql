@@ -40,26 +40,29 @@ as $$
     get_byte(encoded.bytes, position) as byte
 $$;
 
+-- The parameters go into the url's query, before its fragment (as curl's URL API puts them).
 create function net._record(
   method text, url text, params jsonb, headers jsonb, body bytea, timeout_milliseconds integer
 ) returns bigint
 language sql volatile security definer set search_path = ''
 as $$
   insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values (
-    method,
-    url || coalesce(
-      (select case when url like '%?%' then '&' else '?' end
+  select method,
+    parts.base || coalesce(
+      (select case when parts.base like '%?%' then '&' else '?' end
          || string_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value), '&'
               order by number)
        from jsonb_each_text(coalesce(params, '{}')) with ordinality as param (key, value, number)
        having count(*) > 0),
-      ''),
-    coalesce(headers, '{}'), body, timeout_milliseconds)
+      '') || parts.fragment,
+    coalesce(headers, '{}'), body, timeout_milliseconds
+  from (select split_part(url, '#', 1) as base,
+          coalesce(substring(url from '#.*$'), '') as fragment) as parts
   returning id
 $$;
 
--- GET and DELETE send no body: one declaration for both.
+-- GET and DELETE send no body: one declaration for both. Strict, as pg_net's: a null
+-- argument queues nothing.
 do $standin$
 declare
   method text;
@@ -70,22 +73,36 @@ begin
         url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb,
         timeout_milliseconds integer default 5000
       ) returns bigint
-      language sql volatile
+      language sql volatile strict
       as $$ select net._record(%L, url, params, headers, null, timeout_milliseconds) $$
     $function$, 'http_' || lower(method), method);
   end loop;
 end;
 $standin$;
 
+-- As pg_net's: the body is JSON, so headers without a Content-Type get JSON's, and another
+-- Content-Type is refused.
 create function net.http_post(
   url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb,
   headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
   timeout_milliseconds integer default 5000
 ) returns bigint
-language sql volatile
+language plpgsql volatile
 as $$
-  select net._record('POST', url, params, headers, convert_to(body::text, 'UTF8'),
-    timeout_milliseconds)
+declare
+  content_type text := (
+    select value from jsonb_each_text(coalesce(headers, '{}')) as header (name, value)
+    where lower(name) = 'content-type' limit 1
+  );
+begin
+  if content_type is null then
+    headers := coalesce(headers, '{}') || '{"Content-Type": "application/json"}';
+  elsif content_type <> 'application/json' then
+    raise exception 'Content-Type header must be "application/json"';
+  end if;
+  return net._record('POST', url, params, headers, convert_to(body::text, 'UTF8'),
+    timeout_milliseconds);
+end;
 $$;
 
 -- As Supabase's grant_pg_net_access() does when pg_net is created: the API roles may use the
