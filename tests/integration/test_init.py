@@ -195,6 +195,10 @@ def test_a_duplicate_image_id_stops_the_key_migration_and_changes_nothing(
         ("alter table public.images drop column user_id cascade", "no user_id column"),
         # The worker's claim reads these of every image: without one, every claim would fail.
         ("alter table public.images drop column url", "no url column"),
+        (
+            "alter table public.images drop column storage_path, drop column metadata",
+            "no storage_path / metadata column",
+        ),
         ("alter table public.images drop column storage_path", "no storage_path column"),
         ("alter table public.images drop column metadata", "no metadata column"),
         ("alter table public.images drop column type", "no type column"),

@@ -101,15 +101,19 @@ def _prerequisites(catalog: Catalog, *, has_auth: bool) -> Relation:
                 hint="Each image belongs to a user: images needs id uuid (its key) and "
                 "user_id uuid not null references auth.users (id).",
             )
+    missing = [name for name in _IMAGE_COLUMNS if images.column(name) is None]
+    if missing:
+        # All of them at once, so one migration of the app's adds what init needs.
+        raise ProjectNotReady(
+            f"public.images has no {' / '.join(missing)} column.",
+            hint="; ".join(_IMAGE_COLUMNS[name][2] for name in missing)
+            + ": add "
+            + ", ".join(f"`{name} {_IMAGE_COLUMNS[name][0]}`" for name in missing)
+            + " to public.images in a migration of the app's, then run init again.",
+        )
     for name, (definition, types, reader) in _IMAGE_COLUMNS.items():
         column = images.column(name)
-        if column is None:
-            raise ProjectNotReady(
-                f"public.images has no {name} column.",
-                hint=f"{reader}: add `{name} {definition}` to public.images in a migration "
-                "of the app's, then run init again.",
-            )
-        if column.data_type.split("(")[0] not in types:
+        if column is not None and column.data_type.split("(")[0] not in types:
             raise ProjectNotReady(
                 f"public.images.{name} is {column.data_type}, not {definition.split()[0]}.",
                 hint=f"{reader}: make it `{definition}` in a migration of the app's, then run "
