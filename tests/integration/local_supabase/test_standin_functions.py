@@ -221,6 +221,57 @@ def test_pg_cron_unschedules_nothing_for_a_null_id_or_name_as_its_strict_functio
     assert _value(conn, "select count(*) from cron.job") == 1
 
 
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "0 3 * * *",
+        "*/5 * * * *",
+        "0 0 1,15 * mon-fri",
+        "5-10/2 0-23 * jan-jun 7",
+        "0 12 $ * *",
+        "30 seconds",
+        "@daily",
+        " 0 4 * * 0 ",
+    ],
+)
+def test_pg_cron_takes_the_schedules_pg_cron_takes(conn: Conn, schedule: str) -> None:
+    _standin(conn, "pg_cron")
+    job = _value(conn, "select cron.schedule('job', %s, 'select 1')", [schedule])
+    assert _value(conn, "select schedule from cron.job where jobid = %s", [job]) == schedule
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "not a cron",
+        "61 * * * *",
+        "* * * *",
+        "0 24 * * *",
+        "0 0 0 * *",
+        "0 0 * 13 *",
+        "60 seconds",
+        "0 0 * * funday",
+        "*/0 * * * *",
+    ],
+)
+def test_pg_cron_refuses_a_schedule_pg_cron_refuses(conn: Conn, schedule: str) -> None:
+    """A migration with a typo in its schedule fails locally as it would on Supabase."""
+    _standin(conn, "pg_cron")
+    for call in (
+        "select cron.schedule('job', %s, 'select 1')",
+        "select cron.schedule(%s, 'select 1')",
+        "select cron.schedule_in_database('job', %s, 'select 1', 'postgres')",
+    ):
+        with pytest.raises(psycopg.errors.InvalidParameterValue) as refused:
+            conn.execute(call, [schedule])
+        assert refused.value.diag.message_primary == f"invalid schedule: {schedule}"
+    job = _value(conn, "select cron.schedule('kept', '0 3 * * *', 'select 1')")
+    with pytest.raises(psycopg.errors.InvalidParameterValue):
+        conn.execute("select cron.alter_job(%s, schedule => %s)", [job, schedule])
+    assert _value(conn, "select schedule from cron.job where jobid = %s", [job]) == "0 3 * * *"
+    assert _value(conn, "select count(*) from cron.job") == 1
+
+
 def test_pg_cron_does_not_unschedule_another_users_job_by_name(conn: Conn) -> None:
     _standin(conn, "pg_cron")
     conn.execute(
