@@ -131,3 +131,18 @@ def test_init_push_verify_lint_then_the_apps_key_writes_a_prompt(
         assert rows.fetchall() == [("completed", PROMPT, "gemini-2.5-flash")], log.read_text()
     assert any(":generateContent" in seen.path for seen in requests)
     assert {seen.headers["x-goog-api-key"] for seen in requests} == {APPS_KEY}
+
+
+def test_a_file_named_as_inits_but_doing_something_else_does_not_hide_its_table(
+    vidprompt: Run, project: Path
+) -> None:
+    """Read from the project's own files, the schema decides, not a file's name."""
+    migrations = project / "supabase" / "migrations"
+    (migrations / "20250102000000_add_variant_requests.sql").write_text("select 1;\n")
+    out = vidprompt("init").stdout
+    assert out.count("Wrote supabase/migrations/") == len(FOR_THE_APP)
+    vidprompt("db", "push")
+    url = vidprompt("db", "url").stdout.strip()
+    with psycopg.connect(url) as conn:
+        found = conn.execute("select to_regclass('public.variant_requests')").fetchone()
+    assert found == ("variant_requests",)

@@ -49,7 +49,11 @@ def init_project(
     """
     local = discover(workdir).migrations
     catalog, has_auth = _read_live(db_url) if db_url else _read_pushed(workdir, settings)
-    layout = layout_for(catalog, has_auth=has_auth, written={m.name for m in local})
+    # A live database has not run the project's newest files: those named as init names its
+    # migrations are taken as written before. The pushed catalog has run every file, so what
+    # a file of that name did (or did not do) is in the schema itself.
+    unpushed = {m.name for m in local} if db_url else set()
+    layout = layout_for(catalog, has_auth=has_auth, written=unpushed)
     newest = local[-1].version if local else None
     migrations = feature_migrations(layout)
     stamps = _stamps(newest, len(migrations), now or datetime.now(UTC))
