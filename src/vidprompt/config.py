@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -201,7 +200,9 @@ def _require_known_setting(env_file: Path, line: int, key: str, value: str | Non
     if name == _CLI_SWITCH:
         hint = f"{_CLI_SWITCH} is read from the environment only: export it, or pass --debug."
     else:
-        close = difflib.get_close_matches(name, sorted(_setting_names()), n=1)
+        from difflib import get_close_matches  # only for this refusal
+
+        close = get_close_matches(name, sorted(_setting_names()), n=1)
         hint = f"Did you mean {close[0]}?" if close else "README's configuration lists them."
     raise ConfigError(f"{env_file} line {line}: {key} is not a vidprompt setting.", hint=hint)
 
