@@ -45,6 +45,10 @@ def _environment() -> dict[str, str]:
     """The caller's environment without vidprompt's settings, and with this checkout's bench."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDPROMPT_", "DATABASE_"))}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    # The warm-up run leaves the modules' bytecode, as an installed package has it (pip
+    # compiles at install); a shell that forbids writing it would have every start compile
+    # every module again, which measures the compiler rather than the start-up.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
