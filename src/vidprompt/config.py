@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -142,8 +143,9 @@ def load_settings() -> Settings:
 
 
 def _require_readable_lines(env_file: Path) -> None:
-    """Refuse a .env that is not UTF-8 (by line and byte, not the codec's offset), or a line
-    its parser cannot read: pydantic-settings would drop that line with a warning and go on
+    """Refuse a .env that is not UTF-8 (by line and byte, not the codec's offset; UTF-16 by
+    its byte-order mark or its NULs), a line its parser cannot read, or a line that would set
+    nothing: pydantic-settings would drop such a line, at most with a warning, and go on
     without the setting it meant. A line is named, not shown (it may hold a key)."""
     from io import StringIO
 
@@ -182,8 +184,9 @@ def _require_readable_lines(env_file: Path) -> None:
             _require_known_setting(env_file, line, binding.key, binding.value)
 
 
-# The command line's own switch: read from the environment, never from .env.
-_CLI_SWITCH = "VIDPROMPT_DEBUG"
+# The command line's own switch (``--debug``'s envvar in vidprompt.cli, which cannot import
+# this module for --help's sake): read from the environment, never from .env.
+_DEBUG_ENV = "VIDPROMPT_DEBUG"
 
 
 def _require_known_setting(env_file: Path, line: int, key: str, value: str | None) -> None:
@@ -197,8 +200,8 @@ def _require_known_setting(env_file: Path, line: int, key: str, value: str | Non
     name = key.upper()
     if not name.startswith("VIDPROMPT_") or name in _setting_names():
         return
-    if name == _CLI_SWITCH:
-        hint = f"{_CLI_SWITCH} is read from the environment only: export it, or pass --debug."
+    if name == _DEBUG_ENV:
+        hint = f"{_DEBUG_ENV} is read from the environment only: export it, or pass --debug."
     else:
         from difflib import get_close_matches  # only for this refusal
 
@@ -207,12 +210,13 @@ def _require_known_setting(env_file: Path, line: int, key: str, value: str | Non
     raise ConfigError(f"{env_file} line {line}: {key} is not a vidprompt setting.", hint=hint)
 
 
-def _setting_names() -> set[str]:
+@cache
+def _setting_names() -> frozenset[str]:
     """The environment names of the settings: their aliases, else ``VIDPROMPT_<NAME>``."""
     prefix = str(Settings.model_config.get("env_prefix", ""))
-    return {
+    return frozenset(
         field.validation_alias
         if isinstance(field.validation_alias, str)
         else f"{prefix}{name}".upper()
         for name, field in Settings.model_fields.items()
-    }
+    )
