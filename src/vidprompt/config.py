@@ -210,13 +210,15 @@ def _require_known_setting(env_file: Path, line: int, key: str, value: str | Non
     raise ConfigError(f"{env_file} line {line}: {key} is not a vidprompt setting.", hint=hint)
 
 
+def env_name(field: str) -> str:
+    """The environment variable that sets the field ``field`` of the settings: its alias,
+    else ``VIDPROMPT_<FIELD>``."""
+    known = Settings.model_fields.get(field)
+    alias = known.validation_alias if known else None
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    return alias if isinstance(alias, str) else f"{prefix}{field}".upper()
+
+
 @cache
 def _setting_names() -> frozenset[str]:
-    """The environment names of the settings: their aliases, else ``VIDPROMPT_<NAME>``."""
-    prefix = str(Settings.model_config.get("env_prefix", ""))
-    return frozenset(
-        field.validation_alias
-        if isinstance(field.validation_alias, str)
-        else f"{prefix}{name}".upper()
-        for name, field in Settings.model_fields.items()
-    )
+    return frozenset(env_name(field) for field in Settings.model_fields)

@@ -110,17 +110,10 @@ def settings_error(exc: ValidationError | SettingsError) -> ConfigError:
         field = str(errors[0]["loc"][0]) if errors[0]["loc"] else ""
         reason = errors[0]["msg"].removeprefix("Value error, ")  # a validator's own words
         more = f" ({len(errors) - 1} more invalid)" if len(errors) > 1 else ""
-    name = setting_name(field)
+    from vidprompt.config import env_name
+
+    name = env_name(field)
     return ConfigError(
         f"Invalid setting {name}: {reason}{more}.",
         hint=f"Fix or unset {name} in the environment or in .env; the README lists the settings.",
     )
-
-
-def setting_name(field: str) -> str:
-    """The environment variable that sets the field ``field`` of the settings."""
-    from vidprompt.config import Settings
-
-    known = Settings.model_fields.get(field)
-    alias = known.validation_alias if known else None
-    return alias if isinstance(alias, str) else f"VIDPROMPT_{field.upper()}"
