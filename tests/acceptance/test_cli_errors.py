@@ -96,6 +96,15 @@ def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProce
     )
 
 
+def status_with_dotenv(
+    project: Path, env: dict[str, str], content: str | bytes
+) -> subprocess.CompletedProcess[str]:
+    """``vidprompt db status`` with ``content`` as the project's .env (text as UTF-8)."""
+    data = content.encode() if isinstance(content, str) else content
+    (project / ".env").write_bytes(data)
+    return run_vidprompt(project, "db", "status", env=env)
+
+
 def run_each(
     commands: Iterable[str], cwd: Path, env: dict[str, str], *extra: str
 ) -> Iterator[subprocess.CompletedProcess[str]]:
@@ -155,8 +164,7 @@ def test_a_jwks_url_error_hides_its_credentials(project: Path, env: dict[str, st
 def test_an_invalid_setting_in_dotenv_and_a_list_that_is_not_json(
     project: Path, env: dict[str, str]
 ) -> None:
-    (project / ".env").write_text("VIDPROMPT_CONNECT_TIMEOUT=soon\n")
-    status = run_vidprompt(project, "db", "status", env=env)
+    status = status_with_dotenv(project, env, "VIDPROMPT_CONNECT_TIMEOUT=soon\n")
     assert_one_clear_error(status, "VIDPROMPT_CONNECT_TIMEOUT")
     (project / ".env").unlink()
     result = run_vidprompt(project, "serve", env=env | {"VIDPROMPT_CORS_ORIGINS": "notjson"})
@@ -186,12 +194,14 @@ def test_a_dotenv_line_the_parser_cannot_read_is_named_not_dropped(
     project: Path, env: dict[str, str]
 ) -> None:
     """Such a line was dropped with a warning, and its setting silently left unset."""
-    (project / ".env").write_text('VIDPROMPT_CONNECT_TIMEOUT=5\nGEMINI_API_KEY "sk-secret\n')
-    result = run_vidprompt(project, "db", "status", env=env)
+    result = status_with_dotenv(
+        project, env, 'VIDPROMPT_CONNECT_TIMEOUT=5\nGEMINI_API_KEY "sk-secret\n'
+    )
     assert_one_clear_error(result, ".env line 2")
     assert "sk-secret" not in result.stderr + result.stdout
-    (project / ".env").write_text('\ufeff# ok\nexport VIDPROMPT_CONNECT_TIMEOUT=5\nX="a b"\n')
-    fine = run_vidprompt(project, "db", "status", env=env)
+    fine = status_with_dotenv(
+        project, env, '\ufeff# ok\nexport VIDPROMPT_CONNECT_TIMEOUT=5\nX="a b"\n'
+    )
     assert ".env" not in fine.stderr, fine.stderr
 
 
@@ -207,21 +217,18 @@ def test_a_dotenv_line_that_sets_nothing_is_named(
     line: str, named: str, project: Path, env: dict[str, str]
 ) -> None:
     """Each was skipped without a word, its setting left as it was."""
-    (project / ".env").write_text(f"VIDPROMPT_CONNECT_TIMEOUT=5\n{line}\nOTHER_APP=1\n")
-    result = run_vidprompt(project, "db", "status", env=env)
+    result = status_with_dotenv(project, env, f"VIDPROMPT_CONNECT_TIMEOUT=5\n{line}\nOTHER_APP=1\n")
     assert_one_clear_error(result, ".env line 2", named)
 
 
 def test_a_dotenv_that_is_not_utf8_is_named(project: Path, env: dict[str, str]) -> None:
-    (project / ".env").write_bytes(b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
-    result = run_vidprompt(project, "db", "status", env=env)
+    result = status_with_dotenv(project, env, b"VIDPROMPT_CONNECT_TIMEOUT=5\nNAME=M\xfcller\n")
     assert_one_clear_error(result, ".env", "UTF-8", "line 2")
     assert "Unexpected error" not in result.stderr
 
 
 def test_a_dotenv_with_a_utf16_byte_order_mark_is_named(project: Path, env: dict[str, str]) -> None:
-    (project / ".env").write_bytes("VIDPROMPT_CONNECT_TIMEOUT=5\n".encode("utf-16"))
-    result = run_vidprompt(project, "db", "status", env=env)
+    result = status_with_dotenv(project, env, "VIDPROMPT_CONNECT_TIMEOUT=5\n".encode("utf-16"))
     assert_one_clear_error(result, ".env", "UTF-16")
 
 
@@ -235,8 +242,7 @@ def test_a_dotenv_linked_to_nothing_is_named_not_skipped(
 
 def test_a_dotenv_in_utf16_is_named_not_read_as_empty(project: Path, env: dict[str, str]) -> None:
     """Without a byte-order mark UTF-16 decodes as UTF-8 with NULs, read as no settings."""
-    (project / ".env").write_bytes("VIDPROMPT_CONNECT_TIMEOUT=abc\n".encode("utf-16-le"))
-    result = run_vidprompt(project, "db", "status", env=env)
+    result = status_with_dotenv(project, env, "VIDPROMPT_CONNECT_TIMEOUT=abc\n".encode("utf-16-le"))
     assert_one_clear_error(result, ".env", "UTF-8", "line 1")
 
 
