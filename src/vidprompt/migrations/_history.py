@@ -50,17 +50,24 @@ def ensure_history(conn: Connection, *, lock: int) -> None:
     """Create the tables if missing; ``lock`` serializes concurrent creators (a race on
     ``create table if not exists`` otherwise fails with a unique violation).
 
-    Skips the DDL when everything exists: ``alter table`` would queue behind a push that
-    holds the history lock, and a waiting statement holds a snapshot that a concurrent
-    index build waits for.
+    Skips the DDL when everything exists, checking again once ``lock`` is held (pushes
+    started together all find the tables missing and queue for it): ``alter table`` would
+    queue behind a push that holds the history lock, and a waiting statement holds a
+    snapshot that the concurrent index build in that push waits for, so neither would end.
     """
-    row = conn.execute(_COMPLETE).fetchone()
-    if row and row[0]:
+    if _complete(conn):
         return
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", [lock])
+        if _complete(conn):
+            return
         for statement in _CREATE:
             conn.execute(statement)
+
+
+def _complete(conn: Connection) -> bool:
+    row = conn.execute(_COMPLETE).fetchone()
+    return bool(row and row[0])
 
 
 def read_history(conn: Connection) -> list[AppliedMigration]:

@@ -18,6 +18,8 @@ from tests.integration.push._project import (
     said,
     spawn_push,
 )
+from vidprompt.migrations._history import HISTORY, ensure_history
+from vidprompt.migrations._push import PUSH_LOCK
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -91,6 +93,49 @@ def test_five_concurrent_pushes_of_a_concurrent_index_file_apply_it_once(
     assert index_valid(bare_url, "t_x") is True
     assert index_valid(bare_url, "t_x2") is True
     assert [version for version, _ in history(bare_url)] == ["1", "2", "3"]
+
+
+def test_a_push_that_queued_to_create_the_history_never_stalls_another_push_s_index_build(
+    bare_url: str, tmp_path: Path
+) -> None:
+    """Pushes started together on a new database all find the history missing and queue to
+    create it. One that gets its turn after another push began a concurrent build must not
+    wait for that push's lock with a snapshot open: the build would wait for it in turn."""
+    _with_table(bare_url)
+    workdir = project(tmp_path, {"1_after.sql": "create table after_index (x int);"})
+    with (
+        psycopg.connect(bare_url) as creator,
+        psycopg.connect(bare_url) as holder,
+        psycopg.connect(bare_url, autocommit=True) as builder,
+    ):
+        creator.execute("select pg_advisory_xact_lock(%s)", [PUSH_LOCK])
+        late = spawn_push(bare_url, workdir)
+        _wait_for(bare_url, "pg_advisory_xact_lock")
+        with psycopg.connect(bare_url, autocommit=True) as first:
+            ensure_history(first, lock=PUSH_LOCK + 1)  # the first push made the tables
+        holder.execute(f"lock table {HISTORY} in share row exclusive mode")
+        creator.rollback()  # the late push's turn, while the first one holds the push lock
+        builder.execute("set statement_timeout = '60s'")
+        builder.execute("create index concurrently t_x on t (x)")
+        holder.rollback()
+    out, err = late.communicate(timeout=60)
+    assert late.returncode == 0, out + err
+    assert index_valid(bare_url, "t_x") is True
+    assert history(bare_url) == [("1", "after")]
+
+
+def _wait_for(url: str, statement: str) -> None:
+    """Until another backend waits for a lock while running ``statement``."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if query(
+            url,
+            "select from pg_stat_activity where wait_event_type = 'Lock'"
+            f" and query like '%{statement}%' and pid <> pg_backend_pid()",
+        ):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing came to wait in {statement}")
 
 
 def test_if_not_exists_over_an_invalid_index_is_detected_not_skipped(
