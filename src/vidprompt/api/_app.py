@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vidprompt import __version__
 from vidprompt.api._deps import VerifiedTokens
+from vidprompt.api._fast_lane import FastLanes
 from vidprompt.api._middleware import REQUEST_ID_HEADER, RequestContext
 from vidprompt.api._openapi import install_openapi
 from vidprompt.api._problems import install_problem_handlers
@@ -108,7 +109,7 @@ def create_app(
     app.state.local_sign_in = local_sign_in
     app.state.uploads = _object_writer(settings, store, folder)
     install_problem_handlers(app)
-    _install_routes(app, fast_lanes=not settings.opentelemetry)
+    _install_routes(app)
     install_openapi(app)
     _install_middleware(app, settings)
     return app
@@ -152,11 +153,7 @@ def _lifespan(
     return lifespan
 
 
-def _install_routes(app: FastAPI, *, fast_lanes: bool) -> None:
-    # The fast lanes first: they claim only the plain requests of their FastAPI routes. With
-    # OpenTelemetry on they stay out, so every request's span and metrics name its route.
-    if fast_lanes:
-        app.router.routes[:0] = variants.FAST_LANES
+def _install_routes(app: FastAPI) -> None:
     # Uploads before images: that route takes only the multipart requests of POST /images.
     for module in (health, uploads, images, variants, suggestions, vocabulary, panel):
         app.include_router(module.router)
@@ -170,6 +167,10 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.upload_max_bytes,
     )
+    # The fast lanes claim only plain, bodiless requests of their FastAPI routes. With
+    # OpenTelemetry on they stay out, so every request's span and metrics name its route.
+    if not settings.opentelemetry:
+        app.add_middleware(FastLanes, lanes=variants.FAST_LANES, handlers=app.exception_handlers)
     app.add_middleware(RequestContext)
     if settings.cors_origins:
         app.add_middleware(

@@ -3,15 +3,20 @@
 Profiled under load (py-spy, ``GET /images/{id}/variants`` at concurrency 32), FastAPI's own
 routing (its included-router matching), the two exit stacks and exception wrapper it opens per
 route, and its dependency resolver cost about a fifth of each request's CPU, more than the
-query. A :class:`FastGet` sits first in the app's routes and claims a request only when it is
-plainly well-formed: a GET of the route's path with canonical uuids, a query string of the
-route's known parameters in their plainest form, and an ``Authorization: Bearer <token>``
-header. It then calls the route's own endpoint with the caller's scope (the same dependency
-function, :func:`caller_scope`) and the store, inside Starlette's exception wrapper, so every
-error is the same problem and everything around the route (request ids, logs, body limits,
-CORS) is unchanged. Any other request (a missing or odd header, an unknown, repeated or
-out-of-range parameter) falls through to the FastAPI route, which validates it and answers
-exactly as before. The OpenAPI document comes from that route, which stays as it is.
+query; the middleware layers between the request context and the router (the body limits,
+FastAPI's exception and exit-stack layers) cost a further twentieth.
+
+:class:`FastLanes` sits just inside the request context (:class:`RequestContext`: ids, the
+access log, the 500 problem) and offers each request to its :class:`FastGet` lanes. A lane
+claims a request only when it is plainly well-formed: a GET of the route's path with
+canonical uuids, a query string of the route's known parameters in their plainest form, one
+``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
+with the caller's scope (the same dependency function, :func:`caller_scope`) and the store,
+inside Starlette's exception middleware with the app's own handlers, so every error is the
+same problem and what sits outside (request ids, logs, CORS) is unchanged. Any other request
+(a missing or odd header, an unknown, repeated or out-of-range parameter, a body) goes on
+through the middlewares to the FastAPI route, which validates it and answers exactly as
+before. The OpenAPI document comes from that route, which stays as it is.
 """
 
 from __future__ import annotations
@@ -22,16 +27,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.routing import BaseRoute, Match, request_response
 
 from vidprompt.api._deps import caller_scope
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from starlette.requests import Request
     from starlette.responses import Response
-    from starlette.types import Receive, Send
+    from starlette.types import ASGIApp, Receive, Send
     from starlette.types import Scope as ASGIScope
 
     # A query parameter's reader: the value for the endpoint, or None to fall through.
@@ -94,7 +100,7 @@ class FastGet(BaseRoute):
         if found is None:
             return Match.NONE, {}
         arguments = self._read_query(scope["query_string"])
-        token = _bearer_token(scope["headers"])
+        token = _plain_token(scope["headers"])
         if arguments is None or token is None:
             return Match.NONE, {}
         arguments |= {name: uuid.UUID(value) for name, value in found.groupdict().items()}
@@ -136,10 +142,47 @@ def _unquoted(text: str) -> str:
         return ""
 
 
-def _bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The token of the only ``Authorization: Bearer`` header, or None."""
-    values = [value for name, value in headers if name == b"authorization"]
+def _plain_token(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The token of the only ``Authorization: Bearer`` header of a request without a body
+    (whose limit the full path checks), or None."""
+    values = []
+    for name, value in headers:
+        if name == b"authorization":
+            values.append(value)
+        elif name == b"transfer-encoding" or (name == b"content-length" and value != b"0"):
+            return None
     if len(values) != 1:
         return None
     found = _BEARER.fullmatch(values[0].decode("latin-1"))
     return found.group(1) if found else None
+
+
+class FastLanes:
+    """Hands a request one of ``lanes`` claims straight to it; any other goes on to ``app``.
+
+    ``handlers`` are the app's exception handlers (``FastAPI.exception_handlers``), read when
+    the middleware stack is built: a claimed request's errors become the same problems as
+    on the full path. A 500 is left to the request context outside, as there.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        lanes: Sequence[FastGet],
+        handlers: Mapping[Any, Callable[..., Any]],
+    ) -> None:
+        self.app = app
+        problems = {key: value for key, value in handlers.items() if key not in (500, Exception)}
+        self._lanes = [
+            (lane, ExceptionMiddleware(lane.handle, handlers=problems)) for lane in lanes
+        ]
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        for lane, claimed in self._lanes:
+            match, child = lane.matches(scope)
+            if match is Match.FULL:
+                scope.update(child)
+                await claimed(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

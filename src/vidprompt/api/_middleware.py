@@ -6,12 +6,12 @@ import logging
 import random
 import re
 import time
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from vidprompt.api._logging import log_request, request_id_var
 from vidprompt.api._problems import problem
 
 if TYPE_CHECKING:
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("vidprompt.api")
 
 REQUEST_ID_HEADER = "X-Request-ID"
-# The id of the request being handled, for every log record made while handling it.
-request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 # A client's id is kept only if it is short and plain, so it cannot forge log lines.
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
@@ -87,9 +85,9 @@ class RequestContext:
                 )
                 await response(scope, receive, send_with_id)
         finally:
-            log.info(
-                "request",
-                extra={
+            log_request(
+                log,
+                {
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,

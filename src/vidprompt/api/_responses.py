@@ -15,16 +15,16 @@ import orjson
 from starlette.responses import Response
 
 from vidprompt.api._schemas import VariantPublic
-from vidprompt.prompts import length_feedback, word_count
+from vidprompt.prompts import Variant, length_feedback, word_count
 
 if TYPE_CHECKING:
     import uuid
 
-    from vidprompt.prompts import Variant
-
-# The public model's stored fields, in its order (its computed fields follow them).
-_VARIANT_FIELDS = tuple(
-    name for name, field in VariantPublic.model_fields.items() if not field.exclude
+# The row model's fields the public model leaves out (its computed fields follow the rest).
+_HIDDEN = tuple(
+    name
+    for name in Variant.model_fields
+    if name not in VariantPublic.model_fields or VariantPublic.model_fields[name].exclude
 )
 
 
@@ -38,8 +38,14 @@ class JSONBody(Response):
 
 
 def variant_body(variant: Variant) -> dict[str, Any]:
-    """What :class:`VariantPublic` shows of ``variant``, as plain values."""
-    body = {name: getattr(variant, name) for name in _VARIANT_FIELDS}
+    """What :class:`VariantPublic` shows of ``variant``, as plain values.
+
+    A copy of the model's values without the hidden ones: reading the public fields one
+    by one was the largest cost of a listing's own code.
+    """
+    body = variant.__dict__.copy()
+    for name in _HIDDEN:
+        del body[name]
     body["film_effects"] = variant.film_effects or []
     body["is_primary"] = bool(variant.is_primary)
     words = word_count(variant.prompt_text)

@@ -6,6 +6,7 @@ give the same status, body and problem, whoever asks and however odd the request
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,7 +17,7 @@ from tests._support import create_image, create_prompt
 from tests.integration.api._signing import claims, hs256
 from tests.integration.api.conftest import bearer
 from vidprompt.api import create_app
-from vidprompt.api._fast_lane import FastGet
+from vidprompt.api._fast_lane import FastLanes
 from vidprompt.api.routes import variants
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 def clients(api_settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
     """The app with its fast lanes, and the same app with only its FastAPI routes."""
     fast, full = create_app(api_settings), create_app(api_settings)
-    full.router.routes[:] = [r for r in full.router.routes if not isinstance(r, FastGet)]
-    assert len(full.router.routes) < len(fast.router.routes)
+    lanes: object = FastLanes
+    full.user_middleware[:] = [m for m in full.user_middleware if m.cls is not lanes]
+    assert len(full.user_middleware) < len(fast.user_middleware)
     with TestClient(fast) as with_lanes, TestClient(full) as without:
         yield with_lanes, without
 
@@ -104,6 +106,37 @@ def test_the_next_page_is_the_same_either_way(
     assert [v["position"] for v in rest["items"]] == [3]
 
 
+def test_a_get_with_a_body_over_the_limit_is_the_same_413_either_way(
+    clients: tuple[TestClient, TestClient],
+    image: uuid.UUID,
+    alice: uuid.UUID,
+    api_settings: Settings,
+) -> None:
+    body = b"x" * (api_settings.max_body_bytes + 1)
+    answers = [
+        client.request("GET", f"/images/{image}/variants", content=body, headers=bearer(alice))
+        for client in clients
+    ]
+    assert [answer.status_code for answer in answers] == [413, 413]
+    assert _answer(answers[0]) == _answer(answers[1])
+
+
+def test_a_claimed_request_keeps_its_request_id_and_its_access_line(
+    clients: tuple[TestClient, TestClient],
+    image: uuid.UUID,
+    alice: uuid.UUID,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fast, _ = clients
+    path = f"/images/{image}/variants"
+    with caplog.at_level(logging.INFO, logger="vidprompt.api"):
+        response = fast.get(path, headers=bearer(alice) | {"X-Request-ID": "lane-7"})
+    assert response.status_code == 200
+    assert response.headers["X-Request-ID"] == "lane-7"
+    logged = [vars(r) for r in caplog.records if r.getMessage() == "request"]
+    assert [(e["path"], e["status"], e["user_id"]) for e in logged] == [(path, 200, str(alice))]
+
+
 def test_the_owner_reads_and_another_user_gets_404_either_way(
     clients: tuple[TestClient, TestClient], image: uuid.UUID, alice: uuid.UUID, bob: uuid.UUID
 ) -> None:
@@ -168,6 +201,9 @@ def test_odd_paths_are_the_same_answer_either_way(
     _same(clients, path.format(image=image), bearer(alice))
 
 
+_TOKEN = (b"authorization", b"Bearer abc.def.ghi")
+
+
 @pytest.mark.parametrize(
     ("query", "headers", "claimed"),
     [
@@ -176,6 +212,9 @@ def test_odd_paths_are_the_same_answer_either_way(
         (b"limit=02", [(b"authorization", b"Bearer abc.def.ghi")], False),
         (b"", [(b"authorization", b"bearer abc.def.ghi")], False),
         (b"", [], False),
+        (b"", [_TOKEN, (b"content-length", b"0")], True),
+        (b"", [_TOKEN, (b"content-length", b"5")], False),
+        (b"", [_TOKEN, (b"transfer-encoding", b"chunked")], False),
     ],
 )
 def test_the_lane_claims_only_plain_requests(

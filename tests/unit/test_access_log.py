@@ -1,0 +1,121 @@
+"""The access line is the same whether it is written directly or as a record."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import TYPE_CHECKING
+
+import pytest
+
+from vidprompt.api._logging import (
+    JsonFormatter,
+    JsonLines,
+    configure_logging,
+    log_request,
+    request_id_var,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+FIELDS = {"method": "GET", "path": "/images", "status": 200, "duration_ms": 1.5, "user_id": None}
+
+
+@pytest.fixture
+def stream(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+    """What ``configure_logging`` (as ``vidprompt serve`` calls it) writes to stderr."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    written = io.StringIO()
+    monkeypatch.setattr("sys.stderr", written)
+    configure_logging()
+    token = request_id_var.set("trace-9")
+    yield written
+    request_id_var.reset(token)
+    root.handlers[:], root.level = handlers, level
+
+
+def _alone() -> None:
+    """Only the handler ``configure_logging`` made, as in ``vidprompt serve``: pytest adds
+    its own handlers to the root logger for each phase of a test."""
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if isinstance(h, JsonLines)]
+
+
+def _lines(written: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in written.getvalue().splitlines()]
+
+
+class _Kept(logging.Filter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.records.append(record)
+        return True
+
+
+def test_the_direct_line_is_the_line_the_handler_writes_for_the_record(
+    stream: io.StringIO,
+) -> None:
+    _alone()
+    logger = logging.getLogger("vidprompt.api")
+    made: list[logging.LogRecord] = []
+    factory = logging.getLogRecordFactory()
+
+    def counted(*args: object, **kwargs: object) -> logging.LogRecord:
+        made.append(factory(*args, **kwargs))
+        return made[-1]
+
+    logging.setLogRecordFactory(counted)
+    try:
+        log_request(logger, FIELDS)
+    finally:
+        logging.setLogRecordFactory(factory)
+    assert made == []  # written directly: no record was made
+    kept = _Kept()
+    logger.addFilter(kept)  # a filter on the way: the line goes as a record
+    try:
+        log_request(logger, FIELDS)
+    finally:
+        logger.removeFilter(kept)
+    direct, as_record = _lines(stream)
+    assert len(kept.records) == 1
+    assert {direct.pop("time"), as_record.pop("time")} != {None}
+    assert direct == as_record
+    expected = {"level": "info", "logger": "vidprompt.api", "message": "request"}
+    assert direct == expected | {"request_id": "trace-9"} | FIELDS
+    assert json.loads(JsonFormatter().format(kept.records[0])).keys() == direct.keys() | {"time"}
+
+
+def test_another_handler_gets_an_ordinary_record_and_a_silenced_logger_writes_nothing(
+    stream: io.StringIO,
+) -> None:
+    _alone()
+    logger = logging.getLogger("vidprompt.api")
+    other = _Capture()
+    logger.addHandler(other)
+    try:
+        log_request(logger, FIELDS)
+    finally:
+        logger.removeHandler(other)
+    assert [r.getMessage() for r in other.records] == ["request"]
+    assert len(_lines(stream)) == 1  # and the JSON handler still wrote its line
+    logger.setLevel(logging.WARNING)
+    try:
+        log_request(logger, FIELDS)
+    finally:
+        logger.setLevel(logging.NOTSET)
+    assert len(_lines(stream)) == 1
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
