@@ -11,7 +11,8 @@ access log, the 500 problem) and offers each request to its :class:`FastGet` lan
 claims a request only when it is plainly well-formed: a GET of the route's path with
 canonical uuids, a query string of the route's known parameters in their plainest form, one
 ``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
-with the caller's scope (the same dependency function, :func:`caller_scope`) and the store,
+with the caller's scope (what the route's dependency :func:`caller_scope` makes of the same
+token, :func:`token_scope`) and the store,
 inside Starlette's exception middleware with the app's own handlers, so every error is the
 same problem and what sits outside (request ids, logs, CORS) is unchanged. Any other request
 (a missing or odd header, an unknown, repeated or out-of-range parameter, a body) goes on
@@ -26,16 +27,15 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from fastapi.security import HTTPAuthorizationCredentials
 from starlette.middleware.exceptions import ExceptionMiddleware
-from starlette.routing import BaseRoute, Match, request_response
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Match
 
-from vidprompt.api._deps import caller_scope
+from vidprompt.api._deps import token_scope
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-    from starlette.requests import Request
     from starlette.responses import Response
     from starlette.types import ASGIApp, Receive, Send
     from starlette.types import Scope as ASGIScope
@@ -91,7 +91,6 @@ class FastGet(BaseRoute):
         self.endpoint = endpoint
         self.query = dict(query or {})
         self._pattern = re.compile(_PATH_PARAM.sub(rf"(?P<\1>{_UUID})", path))
-        self._app = request_response(self._answer)
 
     def matches(self, scope: ASGIScope) -> tuple[Match, ASGIScope]:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -107,13 +106,12 @@ class FastGet(BaseRoute):
         return Match.FULL, {"endpoint": self.endpoint, _ARGUMENTS: (arguments, token)}
 
     async def handle(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
-        await self._app(scope, receive, send)
-
-    async def _answer(self, request: Request) -> Response:
-        arguments, token = request.scope[_ARGUMENTS]
-        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
-        caller = await caller_scope(request, credentials)
-        return await self.endpoint(**arguments, scope=caller, store=request.app.state.store)
+        """Answer a claimed request; its errors are left to :class:`FastLanes`' handlers."""
+        request = Request(scope, receive, send)
+        arguments, token = scope[_ARGUMENTS]
+        caller = await token_scope(request, token)
+        response = await self.endpoint(**arguments, scope=caller, store=request.app.state.store)
+        await response(scope, receive, send)
 
     def _read_query(self, query_string: bytes) -> dict[str, Any] | None:
         """The endpoint's arguments from a plain query string, or None to fall through."""
