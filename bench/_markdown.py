@@ -40,3 +40,11 @@ def ratio(reads: ReadRun, query: str, *, against: str = "floor") -> float:
 
 def lower_first(text: str) -> str:
     return text[0].lower() + text[1:]
+
+
+def shortfall(value: float, goal: float, *, above: bool = True) -> tuple[str, str]:
+    """``value`` and how far it misses ``goal`` (reached from below when ``above``), in two
+    decimals, or three where two would show a miss as the goal itself (0.795 against 0.8)."""
+    miss = goal - value if above else value - goal
+    digits = 3 if miss > 0 and f"{value:.2f}" == f"{goal:.2f}" else 2
+    return f"{value:.{digits}f}", f"{miss:.{digits}f}"

@@ -32,6 +32,7 @@ import httpx
 import psycopg
 
 from bench import _hey
+from bench._markdown import shortfall
 from bench._server import bench_server, describe_client, drop_database, recreate_database
 from bench._server import server_version as postgres_version
 from vidprompt.auth import AuthUser, sign_access_token
@@ -279,11 +280,13 @@ def verdict(levels: list[Level]) -> str:
         if level.concurrency not in LOADED:
             continue
         rate, p99 = level.ratio("rate"), level.ratio("p99")
-        rate_word = "meets" if rate >= RATE_GOAL else f"misses by {RATE_GOAL - rate:.2f}"
-        p99_word = "meets" if p99 <= P99_GOAL else f"misses by {p99 - P99_GOAL:.2f}"
+        rate_text, rate_miss = shortfall(rate, RATE_GOAL)
+        p99_text, p99_miss = shortfall(p99, P99_GOAL, above=False)
+        rate_word = "meets" if rate >= RATE_GOAL else f"misses by {rate_miss}"
+        p99_word = "meets" if p99 <= P99_GOAL else f"misses by {p99_miss}"
         parts.append(
-            f"at {level.concurrency}: throughput {rate:.2f} ({rate_word} ≥ {RATE_GOAL}), "
-            f"p99 {p99:.2f} ({p99_word} ≤ {P99_GOAL})"
+            f"at {level.concurrency}: throughput {rate_text} ({rate_word} ≥ {RATE_GOAL}), "
+            f"p99 {p99_text} ({p99_word} ≤ {P99_GOAL})"
         )
     return "; ".join(parts)
 

@@ -44,6 +44,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from bench._markdown import shortfall
 from bench._server import (
     bench_server,
     describe_client,
@@ -660,12 +661,14 @@ def verdict(results: Results) -> str:
     missed = [cell for cell in cells(results) if cell.store / cell.raw < GOAL]
     if not missed:
         return f"**Every cell meets the goal** (store ÷ raw psycopg ≥ {GOAL})."
-    parts = [
-        f"{cell.network} {cell.operation} x{cell.concurrency}: {cell.store / cell.raw:.2f} "
-        f"(misses by {GOAL - cell.store / cell.raw:.2f}; the scoped floor alone "
-        f"{cell.scoped / cell.raw:.2f}, the store {cell.store / cell.scoped:.2f} of it)"
-        for cell in missed
-    ]
+    parts = []
+    for cell in missed:
+        value, miss = shortfall(cell.store / cell.raw, GOAL)
+        parts.append(
+            f"{cell.network} {cell.operation} x{cell.concurrency}: {value} "
+            f"(misses by {miss}; the scoped floor alone "
+            f"{cell.scoped / cell.raw:.2f}, the store {cell.store / cell.scoped:.2f} of it)"
+        )
     return (
         f"**The goal of {GOAL} is missed in {len(missed)} of {len(cells(results))} cells**: "
         + "; ".join(parts)
