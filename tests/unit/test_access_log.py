@@ -96,13 +96,14 @@ def test_another_handler_gets_an_ordinary_record_and_a_silenced_logger_writes_no
 ) -> None:
     _alone()
     logger = logging.getLogger("vidprompt.api")
-    other = _Capture()
+    kept, other = _Kept(), logging.StreamHandler(io.StringIO())
+    other.addFilter(kept)  # an application's handler: it sees each record it is given
     logger.addHandler(other)
     try:
         log_request(logger, FIELDS)
     finally:
         logger.removeHandler(other)
-    assert [r.getMessage() for r in other.records] == ["request"]
+    assert [r.getMessage() for r in kept.records] == ["request"]
     assert len(_lines(stream)) == 1  # and the JSON handler still wrote its line
     logger.setLevel(logging.WARNING)
     try:
@@ -111,11 +112,3 @@ def test_another_handler_gets_an_ordinary_record_and_a_silenced_logger_writes_no
         logger.setLevel(logging.NOTSET)
     assert len(_lines(stream)) == 1
 
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
