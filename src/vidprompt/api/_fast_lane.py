@@ -12,12 +12,12 @@ claims a request only when it is plainly well-formed: a GET of the route's path 
 canonical uuids, a query string of the route's known parameters in their plainest form, one
 ``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
 with the caller's scope (what the route's dependency :func:`caller_scope` makes of the same
-token, :func:`token_scope`) and the store,
-inside Starlette's exception middleware with the app's own handlers, so every error is the
-same problem and what sits outside (request ids, logs, CORS) is unchanged. Any other request
-(a missing or odd header, an unknown, repeated or out-of-range parameter, a body) goes on
-through the middlewares to the FastAPI route, which validates it and answers exactly as
-before. The OpenAPI document comes from that route, which stays as it is.
+token: :func:`token_scope`) and the store, inside Starlette's exception middleware with the
+app's own handlers, so every error is the same problem and what sits outside (request ids,
+logs, CORS) is unchanged. Any other request (a missing or odd header, an unknown, repeated or
+out-of-range parameter, a body) goes on through the middlewares to the FastAPI route, which
+validates it and answers exactly as before. The OpenAPI document comes from that route,
+which stays as it is.
 """
 
 from __future__ import annotations
