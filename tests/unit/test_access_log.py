@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -59,23 +59,16 @@ class _Kept(logging.Filter):
 
 
 def test_the_direct_line_is_the_line_the_handler_writes_for_the_record(
-    stream: io.StringIO,
+    stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _alone()
     logger = logging.getLogger("vidprompt.api")
-    made: list[logging.LogRecord] = []
-    factory = logging.getLogRecordFactory()
-
-    def counted(*args: object, **kwargs: object) -> logging.LogRecord:
-        made.append(factory(*args, **kwargs))
-        return made[-1]
-
-    logging.setLogRecordFactory(counted)
-    try:
-        log_request(logger, FIELDS)
-    finally:
-        logging.setLogRecordFactory(factory)
-    assert made == []  # written directly: no record was made
+    (handler,) = logging.getLogger().handlers
+    handled: list[logging.LogRecord] = []
+    monkeypatch.setattr(handler, "handle", handled.append)
+    log_request(logger, FIELDS)
+    monkeypatch.delattr(handler, "handle")  # the class's own again
+    assert handled == []  # written directly: no record went to the handler
     kept = _Kept()
     logger.addFilter(kept)  # a filter on the way: the line goes as a record
     try:
@@ -112,3 +105,58 @@ def test_another_handler_gets_an_ordinary_record_and_a_silenced_logger_writes_no
         logger.setLevel(logging.NOTSET)
     assert len(_lines(stream)) == 1
 
+
+
+class _FailsOnce(io.StringIO):
+    """A stream whose first ``flush`` fails after ``write`` took the line (a full disk), or,
+    with ``partial``, whose first ``write`` takes half the line and fails (a full pipe)."""
+
+    def __init__(self, *, partial: bool) -> None:
+        super().__init__()
+        self.partial = partial
+        self.writes = self.flushes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        if self.partial and self.writes == 1:
+            super().write(text[: len(text) // 2])
+            raise BlockingIOError(11, "write could not complete without blocking", len(text) // 2)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.flushes += 1
+        if not self.partial and self.flushes == 1:
+            raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["flush fails", "write stalls"])
+def test_a_failing_stream_is_reported_once_and_never_gets_the_line_twice(
+    stream: io.StringIO, partial: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _alone()
+    (handler,) = logging.getLogger().handlers
+    assert isinstance(handler, JsonLines)
+    failing = _FailsOnce(partial=partial)
+    handler.setStream(failing)
+    log_request(logging.getLogger("vidprompt.api"), FIELDS)
+    assert failing.writes == 1  # the line is not written again after the error
+    assert failing.getvalue().count('"duration_ms"') <= 1
+    assert "--- Logging error ---" in capsys.readouterr().err  # as logging reports it
+
+
+def test_an_application_s_record_factory_reaches_the_access_line(stream: io.StringIO) -> None:
+    """OpenTelemetry's logging instrumentation, for one, adds the trace id in a factory."""
+    _alone()
+    factory = logging.getLogRecordFactory()
+
+    def traced(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        record.otelTraceID = "abc123"
+        return record
+
+    logging.setLogRecordFactory(traced)
+    try:
+        log_request(logging.getLogger("vidprompt.api"), FIELDS)
+    finally:
+        logging.setLogRecordFactory(factory)
+    assert [line.get("otelTraceID") for line in _lines(stream)] == ["abc123"]

@@ -76,7 +76,8 @@ def log_request(logger: logging.Logger, fields: Mapping[str, object]) -> None:
     ``vidprompt serve`` runs), the line is written to its stream directly. It is the line
     the handler would write, without making a record and passing it down the logger chain,
     which cost about a tenth of a variant listing's CPU under load. Under any other setup
-    (an application's own handlers, pytest's capture), it is an ordinary record.
+    (an application's own handlers or record factory, pytest's capture), it is an ordinary
+    record.
     """
     if not logger.isEnabledFor(logging.INFO):
         return
@@ -89,13 +90,17 @@ def log_request(logger: logging.Logger, fields: Mapping[str, object]) -> None:
         with handler.lock:  # type: ignore[union-attr]  # StreamHandler always makes one
             handler.stream.write(line + handler.terminator)
             handler.stream.flush()
-    except Exception:  # a full disk, a closed pipe: reported as logging reports it
-        logger.info("request", extra=fields)
+    except Exception:  # a full disk, a closed pipe: reported as the handler reports it,
+        # never written again (part of the line, or all of it, may have gone out)
+        record = logger.makeRecord(logger.name, logging.INFO, "", 0, "request", (), None)
+        handler.handleError(record)
 
 
 def _only_handler(logger: logging.Logger) -> JsonLines | None:
     """The :class:`JsonLines` handler an INFO record of ``logger`` reaches, if it is the
-    only handler it reaches and nothing on the way filters it."""
+    only handler it reaches, nothing on the way filters it and records are Python's own."""
+    if logging.getLogRecordFactory() is not logging.LogRecord:
+        return None  # an application's records carry more (a trace id): make one
     reached: list[logging.Handler] = []
     current: logging.Logger | None = logger
     while current is not None:

@@ -15,7 +15,7 @@ from starlette.routing import Match
 
 from tests._support import create_image, create_prompt
 from tests.integration.api._signing import claims, hs256
-from tests.integration.api.conftest import bearer
+from tests.integration.api.conftest import ORIGIN, bearer
 from vidprompt.api import create_app
 from vidprompt.api._fast_lane import FastLanes
 from vidprompt.api.routes import variants
@@ -135,6 +135,45 @@ def test_a_claimed_request_keeps_its_request_id_and_its_access_line(
     assert response.headers["X-Request-ID"] == "lane-7"
     logged = [vars(r) for r in caplog.records if r.getMessage() == "request"]
     assert [(e["path"], e["status"], e["user_id"]) for e in logged] == [(path, 200, str(alice))]
+
+
+def _whole(response: Response) -> tuple[int, dict[str, str], bytes]:
+    """Status, every header but the date, and the body (a problem's request id aside)."""
+    headers = {k: v for k, v in response.headers.items() if k != "date"}
+    body = response.content if b"request_id" not in response.content else b"(has an id)"
+    return response.status_code, headers, body
+
+
+@pytest.mark.parametrize("who", ["owner", "other", "none", "bad", "expired", "lowercase"])
+@pytest.mark.parametrize("which", ["list", "get", "missing"])
+def test_the_whole_answer_with_cors_and_a_request_id_is_the_same_either_way(
+    clients: tuple[TestClient, TestClient],
+    image: uuid.UUID,
+    alice: uuid.UUID,
+    bob: uuid.UUID,
+    who: str,
+    which: str,
+) -> None:
+    _, full = clients
+    variant = full.get(f"/images/{image}/variants", headers=bearer(alice)).json()["items"][0]
+    path = {
+        "list": f"/images/{image}/variants?limit=1",
+        "get": f"/variants/{variant['id']}",
+        "missing": "/variants/00000000-0000-0000-0000-000000000000",
+    }[which]
+    token = bearer(alice)["Authorization"].removeprefix("Bearer ")
+    headers = {
+        "owner": bearer(alice),
+        "other": bearer(bob),
+        "none": {},
+        "bad": {"Authorization": "Bearer x.y.z"},
+        "expired": {"Authorization": f"Bearer {hs256(claims(alice, exp=1))}"},
+        "lowercase": {"Authorization": f"bearer {token}"},
+    }[who] | {"Origin": ORIGIN, "X-Request-ID": "rid-1"}
+    answers = [client.get(path, headers=headers) for client in clients]
+    assert [a.headers["x-request-id"] for a in answers] == ["rid-1", "rid-1"]
+    assert answers[0].headers["access-control-allow-origin"] == ORIGIN
+    assert _whole(answers[0]) == _whole(answers[1])
 
 
 def test_the_owner_reads_and_another_user_gets_404_either_way(
