@@ -10,7 +10,9 @@ httptools and uvloop, orjson). ``hey``, a native load generator, sends ``GET
 /images/{id}/variants`` (10 variants) with a valid HS256 token at concurrency 1, 32 and 128,
 in rounds that alternate which server goes first, so load from other work on the machine
 falls on both. Each round's ratio (vidprompt ÷ floor) compares two runs made seconds apart;
-the table shows medians over rounds. Servers, hey and Postgres share the machine's cores.
+the table shows medians over rounds, and each server's own CPU time per answered request
+(from /proc), which the rates follow when both are saturated and which a busy neighbour
+moves less. Servers, hey and Postgres share the machine's cores.
 """
 
 from __future__ import annotations
@@ -72,9 +74,18 @@ class Level:
 
     concurrency: int
     rounds: list[dict[str, Load]]
+    # Each side's own CPU (user + system) per answered request in every round, in µs; empty
+    # where the kernel does not tell a process's CPU time (no /proc).
+    cpu: list[dict[str, float]]
 
     def median(self, side: str, measure: str) -> float:
         return statistics.median(_measure(r[side], measure) for r in self.rounds)
+
+    def cpu_per_request(self, side: str) -> str:
+        """The median over rounds, for the table; where it was not measured, a dash."""
+        if not self.cpu:
+            return "n/a"
+        return f"{statistics.median(r[side] for r in self.cpu):.0f} µs"
 
     def ratio(self, measure: str) -> float:
         """Median over rounds of vidprompt ÷ floor, each round's pair measured together."""
@@ -198,6 +209,16 @@ def _free_port() -> int:
         return port
 
 
+def _cpu_seconds(server: Server) -> float | None:
+    """The server process's CPU time so far (user + system), from /proc; None without it."""
+    try:
+        stat = Path(f"/proc/{server.process.pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(server: Server) -> None:
     server.process.terminate()
     try:
@@ -215,19 +236,30 @@ def measure(
     headers = {"Authorization": f"Bearer {target.token}"}
     path = f"/images/{target.image_id}/variants"
 
-    def load(side: str, concurrency: int, duration: float) -> Load:
+    def load(side: str, concurrency: int, duration: float) -> tuple[Load, float | None]:
+        """hey's measure, and the server's CPU per answered request in µs (if known)."""
         url = servers[side].url + path
-        return _hey.run(url, headers=headers, concurrency=concurrency, seconds=duration)
+        before = _cpu_seconds(servers[side])
+        measured = _hey.run(url, headers=headers, concurrency=concurrency, seconds=duration)
+        after = _cpu_seconds(servers[side])
+        if before is None or after is None or not measured.latencies:
+            return measured, None
+        return measured, (after - before) / len(measured.latencies) * 1e6
 
     levels = []
     for concurrency in CONCURRENCY:
         for side in SIDES:  # warm: pool connections, keep-alive, caches
             load(side, concurrency, WARMUP_SECONDS)
-        measured = []
+        loads: list[dict[str, Load]] = []
+        cpu: list[dict[str, float]] = []
         for number in range(rounds):
             order = SIDES if number % 2 == 0 else SIDES[::-1]
-            measured.append({side: load(side, concurrency, seconds) for side in order})
-        levels.append(Level(concurrency, measured))
+            done = {side: load(side, concurrency, seconds) for side in order}
+            loads.append({side: measured for side, (measured, _) in done.items()})
+            used = {side: spent for side, (_, spent) in done.items() if spent is not None}
+            if len(used) == len(SIDES):
+                cpu.append(used)
+        levels.append(Level(concurrency, loads, cpu if len(cpu) == rounds else []))
     return levels
 
 
@@ -259,8 +291,9 @@ def run_all(
 def table(levels: list[Level]) -> str:
     lines = [
         "| concurrency | floor req/s | vidprompt req/s | **req/s ratio** | floor p50 "
-        "| vidprompt p50 | floor p99 | vidprompt p99 | **p99 ratio** | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| vidprompt p50 | floor p99 | vidprompt p99 | **p99 ratio** | floor CPU/request "
+        "| vidprompt CPU/request | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for level in levels:
         lines.append(
@@ -268,7 +301,8 @@ def table(levels: list[Level]) -> str:
             f"| {level.median('vidprompt', 'rate'):.0f} | **{level.ratio('rate'):.2f}** "
             f"| {level.median('floor', 'p50'):.1f} ms | {level.median('vidprompt', 'p50'):.1f} ms "
             f"| {level.median('floor', 'p99'):.1f} ms | {level.median('vidprompt', 'p99'):.1f} ms "
-            f"| **{level.ratio('p99'):.2f}** | {level.errors} |"
+            f"| **{level.ratio('p99'):.2f}** | {level.cpu_per_request('floor')} "
+            f"| {level.cpu_per_request('vidprompt')} | {level.errors} |"
         )
     return "\n".join(lines)
 
@@ -299,8 +333,10 @@ def describe(levels: list[Level], version: str, *, rounds: int, seconds: float) 
         f"`GET /images/{{id}}/variants` ({VARIANTS_PER_IMAGE} variants of one of {USERS} users, "
         f"{PROMPTS:,} prompts in all) with one valid HS256 token, which both servers remember "
         f"once verified; both have a pool of {POOL_SIZE} connections. Ratios are vidprompt ÷ "
-        f"floor (median of per-round ratios); "
-        f"goals at concurrency {' and '.join(map(str, LOADED))}: throughput ≥ {RATE_GOAL}, "
+        f"floor (median of per-round ratios). CPU/request is the server process's own CPU "
+        f"time (user and system, not Postgres's) in a round over the requests it answered: "
+        f"at saturation, what bounds its throughput on a shared machine. "
+        f"Goals at concurrency {' and '.join(map(str, LOADED))}: throughput ≥ {RATE_GOAL}, "
         f"p99 ≤ {P99_GOAL}. Command: `uv run python -m bench api`.\n\n"
         + table(levels)
         + f"\n\nGoals: {verdict(levels)}."
