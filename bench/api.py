@@ -11,8 +11,8 @@ httptools and uvloop, orjson). ``hey``, a native load generator, sends ``GET
 in rounds that alternate which server goes first, so load from other work on the machine
 falls on both. Each round's ratio (vidprompt ÷ floor) compares two runs made seconds apart;
 the table shows medians over rounds, and each server's own CPU time per answered request
-(from /proc), which the rates follow when both are saturated and which a busy neighbour
-moves less. Servers, hey and Postgres share the machine's cores.
+(from /proc), which the rates follow when both are saturated. Servers, hey and Postgres
+share the machine's cores.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Level:
         return statistics.median(_measure(r[side], measure) for r in self.rounds)
 
     def cpu_per_request(self, side: str) -> str:
-        """The median over rounds, for the table; where it was not measured, a dash."""
+        """The median over rounds, for the table; "n/a" where it was not measured."""
         if not self.cpu:
             return "n/a"
         return f"{statistics.median(r[side] for r in self.cpu):.0f} µs"
