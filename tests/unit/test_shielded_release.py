@@ -1,4 +1,4 @@
-"""A connection's release runs to its end, in the caller when it need not wait."""
+"""A connection's release runs to its end, in the caller unless the caller is cancelled."""
 
 from __future__ import annotations
 
@@ -37,6 +37,26 @@ def test_work_that_never_waits_runs_in_the_caller_without_a_task(run: Run) -> No
     caller_task = run(caller())
     assert done == [caller_task]
     assert not database._background
+
+
+@RUNNERS
+def test_work_that_waits_runs_in_the_caller_while_it_is_not_cancelled(run: Run) -> None:
+    database, done = _database(), []
+
+    async def release(gate: asyncio.Event) -> None:
+        await gate.wait()
+        await asyncio.sleep(0.001)
+        done.append(asyncio.current_task())
+
+    async def caller() -> asyncio.Task[object] | None:
+        gate = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.01, gate.set)
+        await database._shielded(release(gate))
+        assert not database._background
+        return asyncio.current_task()
+
+    caller_task = run(caller())
+    assert done == [caller_task]
 
 
 @RUNNERS

@@ -7,8 +7,8 @@ before use without a round trip. Once a connection is lost, the next call probes
 server with one direct connection: while the server is down, calls fail at once; the first
 call that finds it back after an outage replaces the pool, so it does not wait out the
 reconnect backoff; if the server never went away, the pool just drops its dead connections.
-A connection's release carries on in a task of its own if it has to wait, so cancelling a
-caller never loses one.
+A connection's release carries on in a task of its own if its caller is cancelled while
+it waits, so cancelling a caller never loses one.
 
 Driver errors leave as vidprompt errors, translated in one place (``_errors.translate``).
 """
@@ -207,20 +207,41 @@ class Database:
     async def _shielded(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` to the end even if the caller is cancelled meanwhile.
 
-        It starts at once, in the caller, as Python 3.12's eager tasks start: returning an
-        idle connection to the pool seldom waits for anything, and then no task is made and
-        the connection is not left unused until the event loop runs that task (under load,
-        that wait cost a few hundredths of the API's throughput). Only if ``work`` has to
-        wait is the rest of it a task, which the caller's cancellation does not reach.
+        ``work`` runs in the caller, as Python 3.12's eager tasks start, and while it waits
+        on a future the caller waits on a stand-in that the future completes. Cancelling the
+        caller cancels only the stand-in; then the rest of ``work`` goes on in a task of its
+        own. Returning a connection waits on the pool's lock under load nearly every time,
+        and a task per release (made by ``asyncio.shield``) cost a few hundredths of the
+        API's throughput; the stand-in costs one future.
         """
         try:
             waiting = work.send(None)
         except StopIteration:
             return
-        except BaseException:
-            work.close()
-            raise
+        while isinstance(waiting, asyncio.Future):
+            try:
+                await _stand_in(waiting)
+            except BaseException:  # the caller is cancelled: ``work`` carries on alone
+                self._spawn(_carry_on(work, waiting))
+                raise
+            try:
+                waiting = work.send(None)
+            except StopIteration:
+                return
+        # A bare ``yield`` (asyncio.sleep(0)) has no future to stand in for.
         await asyncio.shield(self._spawn(_carry_on(work, waiting)))
+
+
+def _stand_in(waiting: asyncio.Future[Any]) -> asyncio.Future[None]:
+    """A future that completes when ``waiting`` does; cancelling it leaves ``waiting`` be."""
+    stand_in: asyncio.Future[None] = waiting.get_loop().create_future()
+
+    def complete(_: asyncio.Future[Any]) -> None:
+        if not stand_in.done():
+            stand_in.set_result(None)
+
+    waiting.add_done_callback(complete)
+    return stand_in
 
 
 async def _carry_on(work: Coroutine[Any, Any, None], waiting: object) -> None:
