@@ -9,13 +9,17 @@ alone would verify it on every request), then one pipelined transaction on a poo
 connection that sets the scope exactly as vidprompt's store does (:data:`APPLY_SCOPE`, the
 token's claims verbatim) and runs the store's own two queries through row-level security,
 then the same JSON body (orjson). A bare Starlette route on uvicorn with httptools and
-uvloop: no validation models, no middleware, no logs, no OpenAPI. The secret comes from
-``VIDPROMPT_JWT_SECRET``, as for ``vidprompt serve``.
+uvloop: no validation models, no middleware, no logs, no OpenAPI. Requests beyond the pool's
+size wait their turn on a semaphore before they ask the pool, as vidprompt's store makes
+them: psycopg_pool's own queue costs far more per wait, and a floor that paid it would not
+be the least the same work can cost. The secret comes from ``VIDPROMPT_JWT_SECRET``, as for
+``vidprompt serve``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import time
 import uuid
@@ -61,6 +65,7 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
     )
     count, page = queries()["variant_count"], queries()["page_variants"]
     verified: dict[str, dict[str, Any]] = {}
+    turns = asyncio.Semaphore(pool_size)
 
     async def variants(request: Request) -> Response:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -76,7 +81,7 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
         image_id = uuid.UUID(request.path_params["image_id"])
         params = {"image_id": image_id, "limit": PAGE, "created_at": _START[0], "seq": _START[1]}
         scope = Scope.from_claims(claims).settings(STATEMENT_TIMEOUT_MS)
-        async with pool.connection() as conn:
+        async with turns, pool.connection() as conn:
             async with conn.pipeline():
                 await conn.execute(APPLY_SCOPE, scope)
                 counted = await conn.execute(count, params)

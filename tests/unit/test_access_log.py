@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from vidprompt.api._logging import (
     JsonFormatter,
@@ -15,6 +18,7 @@ from vidprompt.api._logging import (
     configure_logging,
     log_request,
     request_id_var,
+    timestamp,
 )
 
 if TYPE_CHECKING:
@@ -106,7 +110,6 @@ def test_another_handler_gets_an_ordinary_record_and_a_silenced_logger_writes_no
     assert len(_lines(stream)) == 1
 
 
-
 class _FailsOnce(io.StringIO):
     """A stream whose first ``flush`` fails after ``write`` took the line (a full disk), or,
     with ``partial``, whose first ``write`` takes half the line and fails (a full pipe)."""
@@ -160,3 +163,12 @@ def test_an_application_s_record_factory_reaches_the_access_line(stream: io.Stri
     finally:
         logging.setLogRecordFactory(factory)
     assert [line.get("otelTraceID") for line in _lines(stream)] == ["abc123"]
+
+
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False))
+@example(1796309625.9999996)  # rounds up into the next second
+@example(1796309625.1239996)  # rounds up into the next millisecond
+@example(1796309625.0)
+def test_a_lines_time_is_the_datetimes_own_text(created: float) -> None:
+    expected = datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+    assert timestamp(created) == expected

@@ -8,6 +8,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from starlette.responses import Response
 
 from vidprompt.api._responses import JSONBody, variant_body, variant_list_body
 from vidprompt.api._schemas import VariantList, VariantPublic
@@ -84,3 +85,14 @@ def test_a_page_body_is_the_list_models_json() -> None:
         next_cursor="abc",
     )
     assert bytes(JSONBody(fast).body) == public.model_dump_json().encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [(200, None), (201, None), (202, {"Location": "/variants/x"}), (204, None), (304, None)],
+)
+def test_a_bodys_headers_are_starlettes_own(status: int, headers: dict[str, str] | None) -> None:
+    content = {"wort": "ä", "n": 1}
+    ours = JSONBody(content, status_code=status, headers=headers)
+    theirs = Response(ours.body, status_code=status, headers=headers, media_type=ours.media_type)
+    assert ours.raw_headers == theirs.raw_headers

@@ -18,6 +18,8 @@ from vidprompt.prompts import Store
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from starlette.types import Scope as ASGIScope
+
 
 class VerifiedTokens:
     """Tokens already verified with the fixed keys, remembered (at most ``size``) until
@@ -46,12 +48,14 @@ class VerifiedTokens:
     def verify(self, token: str) -> Claims:
         return self._lookup(token).claims
 
-    def scope(self, token: str) -> tuple[Claims, Scope]:
-        """The token's claims and the scope they make, both remembered with the token."""
+    def scope(self, token: str) -> tuple[str, Scope]:
+        """The caller's id (as text, for the access log) and the scope the token's claims
+        make, both remembered with the token."""
         known = self._lookup(token)
         if known.scope is None:
             known.scope = Scope.from_claims(known.claims.payload)
-        return known.claims, known.scope
+            known.user_id = str(known.claims.user_id)
+        return known.user_id, known.scope
 
     def _lookup(self, token: str) -> _Known:
         known = self._known.get(token)
@@ -74,12 +78,13 @@ class VerifiedTokens:
 class _Known:
     """A verified token's claims, when they expire, and (once asked for) their scope."""
 
-    __slots__ = ("claims", "expires", "scope")
+    __slots__ = ("claims", "expires", "scope", "user_id")
 
     def __init__(self, claims: Claims, expires: float) -> None:
         self.claims = claims
         self.expires = expires
         self.scope: Scope | None = None
+        self.user_id = ""
 
 
 bearer = HTTPBearer(
@@ -118,19 +123,19 @@ async def caller_scope(request: Request, credentials: Credentials) -> Scope:
     It checks the token itself rather than depending on :func:`caller_claims`: every
     dependency level costs FastAPI's resolver time on each request of the busiest routes.
     """
-    _, token = _bearer(request, credentials)
-    return await token_scope(request, token)
+    tokens, token = _bearer(request, credentials)
+    return await token_scope(tokens, token, request.scope)
 
 
-async def token_scope(request: Request, token: str) -> Scope:
-    """The scope of bearer ``token``, read from ``request`` already (the fast lanes read it
-    themselves); the caller's id is kept for the access log."""
-    tokens: VerifiedTokens = request.app.state.verified_tokens
+async def token_scope(tokens: VerifiedTokens, token: str, asgi: ASGIScope) -> Scope:
+    """The scope of bearer ``token``, read from the request whose ASGI scope is ``asgi``
+    already (the fast lanes read it themselves); the caller's id is kept in the request's
+    state for the access log."""
     if tokens.remembers:
-        claims, scope = tokens.scope(token)
+        user_id, scope = tokens.scope(token)
     else:  # may fetch the JWKS: keep the event loop free meanwhile
-        claims, scope = await run_in_threadpool(tokens.scope, token)
-    request.state.user_id = str(claims.user_id)
+        user_id, scope = await run_in_threadpool(tokens.scope, token)
+    asgi.setdefault("state", {})["user_id"] = user_id
     return scope
 
 

@@ -12,11 +12,12 @@ claims a request only when it is plainly well-formed: a GET of the route's path 
 canonical uuids, a query string of the route's known parameters in their plainest form, one
 ``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
 with the caller's scope (what the route's dependency :func:`caller_scope` makes of the same
-token: :func:`token_scope`) and the store, inside Starlette's exception middleware with the
-app's own handlers, so every error is the same problem and what sits outside (request ids,
-logs, CORS) is unchanged. Any other request (a missing or odd header, an unknown, repeated or
-out-of-range parameter, a body) goes on through the middlewares to the FastAPI route, which
-validates it and answers exactly as before. The OpenAPI document comes from that route,
+token: :func:`token_scope`) and the store, and answers an error with the app's own handler
+for it, found as Starlette's exception middleware finds it, so every error is the same
+problem and what sits outside (request ids, logs, CORS) is unchanged. Any other request (a
+missing or odd header, an unknown, repeated or out-of-range parameter, a body) goes on
+through the middlewares to the FastAPI route, which validates it and answers exactly as
+before. The OpenAPI document comes from that route,
 which stays as it is.
 """
 
@@ -27,7 +28,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 
@@ -105,12 +106,20 @@ class FastGet(BaseRoute):
         arguments |= {name: uuid.UUID(value) for name, value in found.groupdict().items()}
         return Match.FULL, {"endpoint": self.endpoint, _ARGUMENTS: (arguments, token)}
 
-    async def handle(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
-        """Answer a claimed request; its errors are left to :class:`FastLanes`' handlers."""
-        request = Request(scope, receive, send)
+    async def answer(
+        self, scope: ASGIScope, receive: Receive, send: Send, *, handlers: Handlers
+    ) -> None:
+        """Answer a claimed request; an error with a handler in ``handlers`` is its problem."""
         arguments, token = scope[_ARGUMENTS]
-        caller = await token_scope(request, token)
-        response = await self.endpoint(**arguments, scope=caller, store=request.app.state.store)
+        state = scope["app"].state
+        try:
+            caller = await token_scope(state.verified_tokens, token, scope)
+            response = await self.endpoint(**arguments, scope=caller, store=state.store)
+        except Exception as exc:
+            handler = handlers.find(exc)
+            if handler is None:
+                raise  # to the request context outside: a 500 that names the request id
+            response = await handler(Request(scope, receive, send), exc)
         await response(scope, receive, send)
 
     def _read_query(self, query_string: bytes) -> dict[str, Any] | None:
@@ -155,6 +164,25 @@ def _plain_token(headers: list[tuple[bytes, bytes]]) -> str | None:
     return found.group(1) if found else None
 
 
+class Handlers:
+    """The app's exception handlers (``FastAPI.exception_handlers``) but its 500 one, looked
+    up as Starlette's exception middleware looks them up: an HTTPException's status code
+    first, then the error's classes, most derived first."""
+
+    def __init__(self, handlers: Mapping[Any, Callable[..., Any]]) -> None:
+        self._by_status = {k: v for k, v in handlers.items() if isinstance(k, int) and k != 500}
+        self._by_class = {k: v for k, v in handlers.items() if isinstance(k, type)}
+        self._by_class.pop(Exception, None)
+
+    def find(self, exc: Exception) -> Callable[..., Awaitable[Response]] | None:
+        if isinstance(exc, HTTPException) and exc.status_code in self._by_status:
+            return self._by_status[exc.status_code]
+        for cls in type(exc).__mro__:
+            if cls in self._by_class:
+                return self._by_class[cls]
+        return None
+
+
 class FastLanes:
     """Hands a request one of ``lanes`` claims straight to it; any other goes on to ``app``.
 
@@ -171,16 +199,14 @@ class FastLanes:
         handlers: Mapping[Any, Callable[..., Any]],
     ) -> None:
         self.app = app
-        problems = {key: value for key, value in handlers.items() if key not in (500, Exception)}
-        self._lanes = [
-            (lane, ExceptionMiddleware(lane.handle, handlers=problems)) for lane in lanes
-        ]
+        self._lanes = lanes
+        self._handlers = Handlers(handlers)
 
     async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
-        for lane, claimed in self._lanes:
+        for lane in self._lanes:
             match, child = lane.matches(scope)
             if match is Match.FULL:
                 scope.update(child)
-                await claimed(scope, receive, send)
+                await lane.answer(scope, receive, send, handlers=self._handlers)
                 return
         await self.app(scope, receive, send)

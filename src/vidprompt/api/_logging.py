@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import math
 import sys
 import time
 from contextvars import ContextVar
@@ -27,10 +29,29 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 }
 
 
+def timestamp(created: float) -> str:
+    """``created`` (seconds since the epoch) as ``datetime.fromtimestamp(created, UTC)
+    .isoformat(timespec="milliseconds")`` writes it, rounded to microseconds as it rounds.
+
+    Only the second is formatted as a datetime, once per second: formatting the whole
+    datetime for each access line cost about 2% of a listing's CPU under load.
+    """
+    second = math.floor(created)
+    micro = round((created - second) * 1e6)
+    if micro == 1_000_000:
+        second, micro = second + 1, 0
+    return f"{_second(second)}.{micro // 1000:03d}+00:00"
+
+
+@functools.lru_cache(maxsize=2)
+def _second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _entry(created: float, level: str, logger: str, message: str) -> dict[str, object]:
     """The fields every line starts with, in their order."""
     entry: dict[str, object] = {
-        "time": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+        "time": timestamp(created),
         "level": level,
         "logger": logger,
         "message": message,
@@ -85,7 +106,9 @@ def log_request(logger: logging.Logger, fields: Mapping[str, object]) -> None:
     if handler is None:
         logger.info("request", extra=fields)
         return
-    line = _line({**_entry(time.time(), "info", logger.name, "request"), **fields})
+    entry = _entry(time.time(), "info", logger.name, "request")
+    entry.update(fields)
+    line = _line(entry)
     try:
         with handler.lock:  # type: ignore[union-attr]  # StreamHandler always makes one
             handler.stream.write(line + handler.terminator)

@@ -57,7 +57,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = _header(scope, _REQUEST_ID_KEY)
-        request_id = given if _CLIENT_ID.fullmatch(given) else _new_request_id()
+        request_id = given if given and _CLIENT_ID.fullmatch(given) else _new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

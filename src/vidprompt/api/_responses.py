@@ -19,6 +19,7 @@ from vidprompt.prompts import Variant, length_feedback, word_count
 
 if TYPE_CHECKING:
     import uuid
+    from collections.abc import Mapping
 
 # The row model's fields the public model leaves out (its computed fields follow the rest).
 _HIDDEN = tuple(
@@ -35,6 +36,17 @@ class JSONBody(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=orjson.OPT_UTC_Z)
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        """Starlette's headers for a body without headers of its own, written out: its
+        general way costs the busiest routes a few microseconds per response."""
+        if headers is not None or self.status_code < 200 or self.status_code in (204, 304):
+            super().init_headers(headers)
+            return
+        self.raw_headers = [
+            (b"content-length", str(len(self.body)).encode()),
+            (b"content-type", b"application/json"),
+        ]
 
 
 def variant_body(variant: Variant) -> dict[str, Any]:

@@ -41,6 +41,12 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     One timer per connection checks the time the current wait began; a quick request merely
     moves that time, so keeping a connection alive costs no timer of its own per request.
+
+    A head that is still arriving is measured by the bytes received since it began. A head
+    that arrived whole is measured once it is complete, by what the parser handed over (its
+    line and header lines), and only if the bytes it came in could hold more than the limit:
+    hooks on every header line cost every request. The hooks call uvicorn's own by name, not
+    through ``super()``, which makes an object per call on Python 3.11.
     """
 
     timeout_s: float = 30.0
@@ -49,11 +55,15 @@ class DeadlineProtocol(HttpToolsProtocol):
     _reading = True
     # When the wait for the current request began (the connection, or the last response).
     _since = 0.0
-    # While a request's line and headers are read: their size is counted.
+    # While a request's line and headers are read: the bytes received since they began.
     _in_head = True
     _head_bytes = 0
-    # The request line and headers the parser has handed over, for the current request.
-    _counted = 0
+    # Bytes received on the connection: before the chunk being parsed, and in all. The
+    # current request's head began after ``_head_from`` bytes (the start of the chunk in
+    # which the previous request ended), so it is at most ``_received - _head_from`` long.
+    _chunk_from = 0
+    _received = 0
+    _head_from = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -65,34 +75,30 @@ class DeadlineProtocol(HttpToolsProtocol):
             # A head still incomplete after this many bytes is too large (one long header
             # line is counted here too, before the parser hands it over).
             self._head_bytes += len(data)
-        super().data_received(data)
+        self._chunk_from = self._received
+        self._received += len(data)
+        HttpToolsProtocol.data_received(self, data)
         if self._in_head and self._head_bytes > MAX_REQUEST_HEAD_BYTES:
             self._refuse_head()
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._counted = 0
-
-    def on_url(self, url: bytes) -> None:
-        self._count(len(url))
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(name) + len(value) + 4)
-        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._head_bytes = 0
-        super().on_headers_complete()
+        if (
+            self._received - self._head_from > MAX_REQUEST_HEAD_BYTES
+            and self._head_size() > MAX_REQUEST_HEAD_BYTES
+        ):
+            raise HeadTooLarge  # raised inside the parser's callback: uvicorn's 400
+        HttpToolsProtocol.on_headers_complete(self)
 
     def on_message_complete(self) -> None:
         self._reading = False
         self._in_head = True
-        super().on_message_complete()
+        self._head_from = self._chunk_from  # the next head begins in this chunk at the earliest
+        HttpToolsProtocol.on_message_complete(self)
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        HttpToolsProtocol.on_response_complete(self)
         self._reading = True
         self._since = self.loop.time()
         if self._deadline is None and not self.transport.is_closing():
@@ -104,11 +110,9 @@ class DeadlineProtocol(HttpToolsProtocol):
             self._deadline = None
         super().connection_lost(exc)
 
-    def _count(self, size: int) -> None:
-        """Raised inside the parser's callback, the error becomes uvicorn's 400."""
-        self._counted += size
-        if self._counted > MAX_REQUEST_HEAD_BYTES:
-            raise HeadTooLarge
+    def _head_size(self) -> int:
+        """The current request's line and headers as the parser handed them over."""
+        return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def _refuse_head(self) -> None:
         if not self.transport.is_closing():

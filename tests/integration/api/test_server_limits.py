@@ -134,12 +134,41 @@ def test_a_request_head_over_the_limit_is_refused(server: tuple[str, int]) -> No
 
 
 def test_many_headers_over_the_limit_are_refused(server: tuple[str, int]) -> None:
-    headers = b"".join(f"X-Many-{n}: {'b' * 100}\r\n".encode() for n in range(200))
+    headers = _headers(200)
     with _connect(server) as many:
         with contextlib.suppress(OSError):
             many.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n" + headers + b"\r\n")
         answer = _read_until_closed(many)
     assert b" 200 " not in answer
+
+
+def _headers(count: int, size: int = 100) -> bytes:
+    return b"".join(f"X-Many-{n}: {'b' * size}\r\n".encode() for n in range(count))
+
+
+def test_a_head_over_the_limit_behind_a_small_request_in_one_write_is_refused(
+    server: tuple[str, int],
+) -> None:
+    """Pipelined: the large head arrives in the same write as the small request before it."""
+    large = b"GET /health HTTP/1.1\r\nHost: test\r\n" + _headers(200) + b"\r\n"
+    with _connect(server) as client:
+        with contextlib.suppress(OSError):
+            client.sendall(HEALTH + large)
+        answer = _read_until_closed(client)
+    assert answer.count(b" 200 ") <= 1  # the small request's answer, never the large one's
+
+
+def test_pipelined_heads_within_the_limit_in_one_write_are_all_answered(
+    server: tuple[str, int],
+) -> None:
+    """Together over the limit, each one within it: nothing is refused."""
+    within = b"GET /health HTTP/1.1\r\nHost: test\r\n" + _headers(100) + b"\r\n"
+    last = b"GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+    assert len(within) < MAX_REQUEST_HEAD_BYTES < 2 * len(within)
+    with _connect(server) as client:
+        client.sendall(HEALTH + within + within + last)
+        answer = _read_until_closed(client)
+    assert answer.count(b"HTTP/1.1 200 OK") == 4
 
 
 def test_a_head_within_the_limit_with_a_large_body_in_one_write_is_read(

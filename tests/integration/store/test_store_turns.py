@@ -1,0 +1,152 @@
+"""More callers than connections: they take turns, first come first served, and a caller
+that waits too long is told whether that is load or an outage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import psycopg
+import pytest
+
+from vidprompt.config import Settings
+from vidprompt.errors import DatabaseBusy, DatabaseUnavailable, NotFound
+from vidprompt.prompts import Store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from tests.integration.store._world import World
+    from vidprompt.database import LocalServer
+
+pytestmark = pytest.mark.anyio
+
+POOL = 3
+
+
+@pytest.fixture
+async def narrow_store(store_url: str) -> AsyncIterator[Store]:
+    settings = Settings(
+        _env_file=None, pool_min_size=POOL, pool_max_size=POOL, pool_timeout_ms=3_000
+    )
+    async with Store(store_url, settings=settings) as store:
+        while store.database.stats().get("pool_available", 0) < POOL:  # every connection made
+            await anyio.sleep(0.01)
+        yield store
+
+
+async def test_many_more_callers_than_connections_all_get_their_answer(
+    narrow_store: Store, world: World, schema_url: str
+) -> None:
+    listed: list[int] = []
+    refused: list[str] = []
+
+    async def list_as(who: str) -> None:
+        try:
+            found = await narrow_store.list_variants(world.scope(who), world.alice_image)
+        except NotFound:
+            refused.append(who)
+        else:
+            listed.append(len(found))
+
+    async with anyio.create_task_group() as group:
+        for number in range(POOL * 20):
+            group.start_soon(list_as, "owner" if number % 2 else "other")
+    assert listed == [3] * (POOL * 10)
+    assert refused == ["other"] * (POOL * 10)  # waiting in turn shows nobody another's image
+    stats = narrow_store.database.stats()
+    # They waited their turn in the store, not in psycopg_pool's far costlier queue.
+    assert stats.get("requests_queued", 0) == 0
+    assert stats["pool_available"] == stats["pool_size"] == POOL
+    with psycopg.connect(schema_url) as conn:
+        sessions = conn.execute(
+            "select count(*) from pg_stat_activity where application_name = 'vidprompt'"
+            " and datname = current_database()"
+        ).fetchone()
+    assert sessions is not None
+    assert sessions[0] == POOL
+
+
+async def test_waiting_callers_are_served_in_the_order_they_came(
+    store_url: str, world: World
+) -> None:
+    # One connection, so each caller's whole call is its turn: the order served is the
+    # order of the turns.
+    settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1)
+    me = world.scope("owner")
+    release, held = anyio.Event(), anyio.Event()
+    served: list[int] = []
+
+    async def hold(store: Store) -> None:
+        async with store.database.transaction(me):
+            held.set()
+            await release.wait()
+
+    async def wait_turn(store: Store, number: int) -> None:
+        await store.list_variants(me, world.alice_image)
+        served.append(number)
+
+    async with Store(store_url, settings=settings) as store, anyio.create_task_group() as group:
+        group.start_soon(hold, store)
+        await held.wait()
+        for number in range(10):
+            group.start_soon(wait_turn, store, number)
+            await anyio.sleep(0.005)  # each one waiting before the next comes
+        assert served == []  # the connection is held
+        release.set()
+    assert served == list(range(10))
+
+
+async def test_a_turn_not_given_in_time_is_busy_while_the_server_answers(
+    store_url: str, world: World
+) -> None:
+    settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1, pool_timeout_ms=200)
+    me = world.scope("owner")
+    release = anyio.Event()
+    async with Store(store_url, settings=settings) as store:
+        async with anyio.create_task_group() as group:
+            held = anyio.Event()
+
+            async def hold() -> None:
+                async with store.database.transaction(me):
+                    held.set()
+                    await release.wait()
+
+            group.start_soon(hold)
+            await held.wait()
+            with pytest.raises(DatabaseBusy):
+                await store.list_variants(me, world.alice_image)
+            release.set()
+        # The turn came back: the next caller is served.
+        assert len(await store.list_variants(me, world.alice_image)) == 3
+
+
+async def test_a_turn_not_given_in_time_is_unavailable_while_the_server_is_down(
+    store_url: str, world: World, restartable_server: LocalServer
+) -> None:
+    settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1, pool_timeout_ms=200)
+    me = world.scope("owner")
+    release = anyio.Event()
+    held = anyio.Event()
+
+    async def hold(store: Store) -> None:
+        try:
+            async with store.database.transaction(me):
+                held.set()
+                await release.wait()
+        except DatabaseUnavailable:
+            pass  # its connection went with the server
+
+    try:
+        async with Store(store_url, settings=settings) as store:
+            async with anyio.create_task_group() as group:
+                group.start_soon(hold, store)
+                await held.wait()
+                await anyio.to_thread.run_sync(restartable_server.stop)
+                with pytest.raises(DatabaseUnavailable):
+                    await store.list_variants(me, world.alice_image)
+                release.set()
+            await anyio.to_thread.run_sync(restartable_server.start)
+            assert len(await store.list_variants(me, world.alice_image)) == 3
+    finally:
+        await anyio.to_thread.run_sync(restartable_server.start)
