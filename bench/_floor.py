@@ -3,9 +3,10 @@
     python -m bench._floor --port 8001 --db-url postgresql://authenticator@.../db
 
 The same request work as ``vidprompt serve`` and nothing else: verify the HS256 bearer
-token with PyJWT (audience ``authenticated``) and remember it until it expires, as
-vidprompt remembers verified tokens (the load sends one token, so without this the floor
-alone would verify it on every request), then one pipelined transaction on a pooled
+token with PyJWT (audience ``authenticated``) and remember it, with the scope its claims
+make, until it expires, as vidprompt remembers verified tokens (the load sends one token,
+so without this the floor alone would verify it on every request), then one pipelined
+transaction on a pooled
 connection that sets the scope exactly as vidprompt's store does (:data:`APPLY_SCOPE`, the
 token's claims verbatim) and runs the store's own two queries through row-level security,
 then the same JSON body (orjson). A bare Starlette route on uvicorn with httptools and
@@ -64,26 +65,25 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
         open=False,
     )
     count, page = queries()["variant_count"], queries()["page_variants"]
-    verified: dict[str, dict[str, Any]] = {}
+    verified: dict[str, tuple[float, Scope]] = {}
     turns = asyncio.Semaphore(pool_size)
 
     async def variants(request: Request) -> Response:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
-        claims = verified.get(token)
-        if claims is None or claims["exp"] <= time.time():
+        known = verified.get(token)
+        if known is None or known[0] <= time.time():
             try:
                 claims = jwt.decode(token, secret, algorithms=["HS256"], audience="authenticated")
             except jwt.PyJWTError:
                 return Response(b'{"code":"PGRST301"}', 401, media_type="application/json")
             if len(verified) >= TOKENS_REMEMBERED:
                 verified.clear()
-            verified[token] = claims
+            known = verified[token] = (claims["exp"], Scope.from_claims(claims))
         image_id = uuid.UUID(request.path_params["image_id"])
         params = {"image_id": image_id, "limit": PAGE, "created_at": _START[0], "seq": _START[1]}
-        scope = Scope.from_claims(claims).settings(STATEMENT_TIMEOUT_MS)
         async with turns, pool.connection() as conn:
             async with conn.pipeline():
-                await conn.execute(APPLY_SCOPE, scope)
+                await conn.execute(APPLY_SCOPE, known[1].settings(STATEMENT_TIMEOUT_MS))
                 counted = await conn.execute(count, params)
                 listed = await conn.execute(page, params)
             found = await counted.fetchone()

@@ -42,10 +42,10 @@ class DeadlineProtocol(HttpToolsProtocol):
     One timer per connection checks the time the current wait began; a quick request merely
     moves that time, so keeping a connection alive costs no timer of its own per request.
 
-    A head that is still arriving is measured by the bytes received since it began. A head
-    that arrived whole is measured once it is complete, by what the parser handed over (its
-    line and header lines), and only if the bytes it came in could hold more than the limit:
-    hooks on every header line cost every request. The hooks call uvicorn's own by name, not
+    A head that is still arriving is measured by the bytes received since it began, and each
+    line the parser hands over (the request line, every header line, and every trailer line
+    of a chunked body, which the parser hands over the same way) is counted as it comes. The
+    hooks run for every request: they count inline and call uvicorn's own by name, not
     through ``super()``, which makes an object per call on Python 3.11.
     """
 
@@ -58,12 +58,9 @@ class DeadlineProtocol(HttpToolsProtocol):
     # While a request's line and headers are read: the bytes received since they began.
     _in_head = True
     _head_bytes = 0
-    # Bytes received on the connection: before the chunk being parsed, and in all. The
-    # current request's head began after ``_head_from`` bytes (the start of the chunk in
-    # which the previous request ended), so it is at most ``_received - _head_from`` long.
-    _chunk_from = 0
-    _received = 0
-    _head_from = 0
+    # What the parser has handed over: the request line and headers of the current request,
+    # then (counted afresh) its trailers.
+    _counted = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -75,26 +72,31 @@ class DeadlineProtocol(HttpToolsProtocol):
             # A head still incomplete after this many bytes is too large (one long header
             # line is counted here too, before the parser hands it over).
             self._head_bytes += len(data)
-        self._chunk_from = self._received
-        self._received += len(data)
         HttpToolsProtocol.data_received(self, data)
         if self._in_head and self._head_bytes > MAX_REQUEST_HEAD_BYTES:
             self._refuse_head()
 
+    def on_url(self, url: bytes) -> None:
+        self._counted += len(url)
+        if self._counted > MAX_REQUEST_HEAD_BYTES:
+            raise HeadTooLarge  # raised inside the parser's callback: uvicorn's 400
+        HttpToolsProtocol.on_url(self, url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._counted += len(name) + len(value) + 4
+        if self._counted > MAX_REQUEST_HEAD_BYTES:
+            raise HeadTooLarge
+        HttpToolsProtocol.on_header(self, name, value)
+
     def on_headers_complete(self) -> None:
         self._in_head = False
-        self._head_bytes = 0
-        if (
-            self._received - self._head_from > MAX_REQUEST_HEAD_BYTES
-            and self._head_size() > MAX_REQUEST_HEAD_BYTES
-        ):
-            raise HeadTooLarge  # raised inside the parser's callback: uvicorn's 400
+        self._head_bytes = self._counted = 0  # trailers, then the next request, count afresh
         HttpToolsProtocol.on_headers_complete(self)
 
     def on_message_complete(self) -> None:
         self._reading = False
         self._in_head = True
-        self._head_from = self._chunk_from  # the next head begins in this chunk at the earliest
+        self._counted = 0
         HttpToolsProtocol.on_message_complete(self)
 
     def on_response_complete(self) -> None:
@@ -109,10 +111,6 @@ class DeadlineProtocol(HttpToolsProtocol):
             self._deadline.cancel()
             self._deadline = None
         super().connection_lost(exc)
-
-    def _head_size(self) -> int:
-        """The current request's line and headers as the parser handed them over."""
-        return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def _refuse_head(self) -> None:
         if not self.transport.is_closing():

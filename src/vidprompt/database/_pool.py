@@ -32,7 +32,7 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from vidprompt.database._errors import translate
 from vidprompt.database._transaction import Transaction, scoped_transaction
@@ -75,18 +75,27 @@ class Database:
         self._probe_error: psycopg.OperationalError | None = None
         self._recovery = asyncio.Lock()
         self._in_use = 0
-        # One turn per connection the pool may hold: see the module's docstring.
+        # One turn per connection the pool may hold (see the module's docstring), made anew
+        # by each open, on the event loop that opens it; callers waiting for one now.
         self._turns = asyncio.Semaphore(settings.pool_max_size)
+        self._waiting = 0
+        self._closed = False
         self._background: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         """Start the pool; connections are made in the background, so a down database is
         reported by the first call, not here."""
         if self._pool is None:
+            self._turns = asyncio.Semaphore(self._settings.pool_max_size)
+            self._closed = False
             self._pool = await self._new_pool()
 
     async def close(self) -> None:
+        """Close the pool; callers waiting for a turn are told it is closed at once."""
         pool, self._pool = self._pool, None
+        self._closed = True
+        for _ in range(self._waiting):
+            self._turns.release()  # each finds the pool closed: DatabaseUnavailable
         if pool is not None:
             await pool.close()
         while self._background:
@@ -95,8 +104,9 @@ class Database:
     @asynccontextmanager
     async def transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
         """A transaction as ``scope`` on a pooled connection, committed when the block ends."""
+        turns = self._turns  # the one it is given back to, even if the pool is opened anew
         try:
-            await self._take_turn()
+            await self._take_turn(turns)
         except psycopg.Error as exc:
             raise translate(exc) from exc
         try:
@@ -121,25 +131,26 @@ class Database:
                 self._in_use -= 1
                 await self._shielded(_release(pool, conn))
         finally:
-            self._turns.release()
+            turns.release()
 
     def stats(self) -> dict[str, int]:
         """psycopg_pool's measures of the current pool (``pool_size``, ``pool_available``...)."""
         return self._pool.get_stats() if self._pool is not None else {}
 
-    async def _take_turn(self) -> None:
+    async def _take_turn(self, turns: asyncio.Semaphore) -> None:
         """Wait until fewer callers than the pool's size hold or ask for a connection.
 
         Waiting longer than the pool's timeout is load while the server answers (the pool's
         own timeout), or the server's outage while it does not (the probe's error).
         """
-        if not self._turns.locked():
-            await self._turns.acquire()  # returns at once
+        if not turns.locked():
+            await turns.acquire()  # returns at once
             return
         timeout = self._settings.pool_timeout_ms / 1000
+        self._waiting += 1
         try:
             async with asyncio.timeout(timeout):
-                await self._turns.acquire()
+                await turns.acquire()
         except TimeoutError:
             try:
                 await self._probe()
@@ -147,6 +158,8 @@ class Database:
                 self._down = True
                 raise
             raise PoolTimeout(f"couldn't get a connection after {timeout:.2f} sec") from None
+        finally:
+            self._waiting -= 1
 
     async def _acquire(self) -> tuple[Pool, AsyncConnection[DictRow]]:
         for _ in range(3):
@@ -232,6 +245,8 @@ class Database:
 
     def _current_pool(self) -> Pool:
         if self._pool is None:
+            if self._closed:  # closed while the caller waited: as psycopg_pool says it
+                raise PoolClosed("The database connection pool is closed.")
             raise RuntimeError("The database is not open; use `async with` or await open().")
         return self._pool
 

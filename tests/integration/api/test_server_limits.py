@@ -171,6 +171,18 @@ def test_pipelined_heads_within_the_limit_in_one_write_are_all_answered(
     assert answer.count(b"HTTP/1.1 200 OK") == 4
 
 
+def test_a_chunked_bodys_trailers_over_the_limit_are_refused(server: tuple[str, int]) -> None:
+    """The parser hands trailer lines over as it hands over headers: they are bounded too, so
+    a client cannot grow the server's memory with an endless trailer section."""
+    head = b"GET /health HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+    trailers = b"a:b\r\n" * (MAX_REQUEST_HEAD_BYTES // 2)  # each line counted as 6 bytes
+    with _connect(server) as client:
+        with contextlib.suppress(OSError):
+            client.sendall(head + b"1\r\na\r\n0\r\n" + trailers)
+        answer = _read_until_closed(client)
+    assert b"HTTP/1.1 400" in answer
+
+
 def test_a_head_within_the_limit_with_a_large_body_in_one_write_is_read(
     server: tuple[str, int],
 ) -> None:

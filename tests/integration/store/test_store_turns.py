@@ -3,6 +3,8 @@ that waits too long is told whether that is load or an outage."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 import anyio
@@ -10,6 +12,7 @@ import psycopg
 import pytest
 
 from vidprompt.config import Settings
+from vidprompt.database import Database
 from vidprompt.errors import DatabaseBusy, DatabaseUnavailable, NotFound
 from vidprompt.prompts import Store
 
@@ -17,11 +20,18 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from tests.integration.store._world import World
-    from vidprompt.database import LocalServer
+    from vidprompt.database import LocalServer, Scope
 
 pytestmark = pytest.mark.anyio
 
 POOL = 3
+
+
+async def _hold(store: Store, scope: Scope, held: anyio.Event, release: anyio.Event) -> None:
+    """Keep one of the store's connections in a transaction until ``release`` is set."""
+    async with store.database.transaction(scope):
+        held.set()
+        await release.wait()
 
 
 @pytest.fixture
@@ -77,17 +87,12 @@ async def test_waiting_callers_are_served_in_the_order_they_came(
     release, held = anyio.Event(), anyio.Event()
     served: list[int] = []
 
-    async def hold(store: Store) -> None:
-        async with store.database.transaction(me):
-            held.set()
-            await release.wait()
-
     async def wait_turn(store: Store, number: int) -> None:
         await store.list_variants(me, world.alice_image)
         served.append(number)
 
     async with Store(store_url, settings=settings) as store, anyio.create_task_group() as group:
-        group.start_soon(hold, store)
+        group.start_soon(_hold, store, me, held, release)
         await held.wait()
         for number in range(10):
             group.start_soon(wait_turn, store, number)
@@ -102,17 +107,10 @@ async def test_a_turn_not_given_in_time_is_busy_while_the_server_answers(
 ) -> None:
     settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1, pool_timeout_ms=200)
     me = world.scope("owner")
-    release = anyio.Event()
+    release, held = anyio.Event(), anyio.Event()
     async with Store(store_url, settings=settings) as store:
         async with anyio.create_task_group() as group:
-            held = anyio.Event()
-
-            async def hold() -> None:
-                async with store.database.transaction(me):
-                    held.set()
-                    await release.wait()
-
-            group.start_soon(hold)
+            group.start_soon(_hold, store, me, held, release)
             await held.wait()
             with pytest.raises(DatabaseBusy):
                 await store.list_variants(me, world.alice_image)
@@ -130,12 +128,8 @@ async def test_a_turn_not_given_in_time_is_unavailable_while_the_server_is_down(
     held = anyio.Event()
 
     async def hold(store: Store) -> None:
-        try:
-            async with store.database.transaction(me):
-                held.set()
-                await release.wait()
-        except DatabaseUnavailable:
-            pass  # its connection went with the server
+        with contextlib.suppress(DatabaseUnavailable):  # its connection went with the server
+            await _hold(store, me, held, release)
 
     try:
         async with Store(store_url, settings=settings) as store:
@@ -150,3 +144,58 @@ async def test_a_turn_not_given_in_time_is_unavailable_while_the_server_is_down(
             assert len(await store.list_variants(me, world.alice_image)) == 3
     finally:
         await anyio.to_thread.run_sync(restartable_server.start)
+
+
+async def test_callers_waiting_for_a_turn_are_told_at_once_when_the_store_closes(
+    store_url: str, world: World
+) -> None:
+    settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1, pool_timeout_ms=5_000)
+    me = world.scope("owner")
+    release, held = anyio.Event(), anyio.Event()
+    outcomes: list[str] = []
+
+    async def wait_turn(store: Store) -> None:
+        try:
+            await store.list_variants(me, world.alice_image)
+        except DatabaseUnavailable:
+            outcomes.append("unavailable")
+        else:
+            outcomes.append("served")
+
+    store = Store(store_url, settings=settings)
+    await store.open()
+    async with anyio.create_task_group() as group:
+        group.start_soon(_hold, store, me, held, release)
+        await held.wait()
+        for _ in range(3):
+            group.start_soon(wait_turn, store)
+        await anyio.sleep(0.05)  # all three waiting
+        with anyio.fail_after(2):  # long before the pool timeout, and the holder still holds
+            await store.database.close()
+            while len(outcomes) < 3:
+                await anyio.sleep(0.01)
+        release.set()
+    await store.close()
+    assert outcomes == ["unavailable"] * 3
+
+
+def test_a_database_opened_again_on_another_event_loop_takes_turns_there(
+    store_url: str, world: World
+) -> None:
+    settings = Settings(_env_file=None, pool_min_size=1, pool_max_size=1)
+    database = Database(store_url, settings)
+
+    async def three_at_once() -> list[int]:
+        await database.open()
+        try:
+
+            async def one() -> int:
+                async with database.transaction(world.scope("owner")) as tx:
+                    return len(await tx.fetch(b"select 1"))
+
+            return list(await asyncio.gather(one(), one(), one()))
+        finally:
+            await database.close()
+
+    assert asyncio.run(three_at_once()) == [1, 1, 1]
+    assert asyncio.run(three_at_once()) == [1, 1, 1]  # a loop of its own
