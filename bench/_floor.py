@@ -6,15 +6,14 @@ The same request work as ``vidprompt serve`` and nothing else: verify the HS256 
 token with PyJWT (audience ``authenticated``) and remember it, with the scope its claims
 make, until it expires, as vidprompt remembers verified tokens (the load sends one token,
 so without this the floor alone would verify it on every request), then one pipelined
-transaction on a pooled
-connection that sets the scope exactly as vidprompt's store does (:data:`APPLY_SCOPE`, the
-token's claims verbatim) and runs the store's own two queries through row-level security,
-then the same JSON body (orjson). A bare Starlette route on uvicorn with httptools and
-uvloop: no validation models, no middleware, no logs, no OpenAPI. Requests beyond the pool's
-size wait their turn on a semaphore before they ask the pool, as vidprompt's store makes
-them: psycopg_pool's own queue costs far more per wait, and a floor that paid it would not
-be the least the same work can cost. The secret comes from ``VIDPROMPT_JWT_SECRET``, as for
-``vidprompt serve``.
+transaction on a pooled connection that sets the scope exactly as vidprompt's store does
+(:data:`APPLY_SCOPE`, the token's claims verbatim) and runs the store's own two queries
+through row-level security, then the same JSON body (orjson). A bare Starlette route on
+uvicorn with httptools and uvloop: no validation models, no middleware, no logs, no
+OpenAPI. Requests beyond the pool's size wait their turn on a semaphore before they ask the
+pool, as vidprompt's store makes them: psycopg_pool's own queue costs far more per wait, and
+a floor that paid it would not be the least the same work can cost. The secret comes from
+``VIDPROMPT_JWT_SECRET``, as for ``vidprompt serve``.
 """
 
 from __future__ import annotations

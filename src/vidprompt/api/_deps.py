@@ -76,7 +76,8 @@ class VerifiedTokens:
 
 
 class _Known:
-    """A verified token's claims, when they expire, and (once asked for) their scope."""
+    """A verified token's claims, when they expire, and (once asked for) their scope and the
+    caller's id as text."""
 
     __slots__ = ("claims", "expires", "scope", "user_id")
 

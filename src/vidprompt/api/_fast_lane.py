@@ -17,8 +17,7 @@ for it, found as Starlette's exception middleware finds it, so every error is th
 problem and what sits outside (request ids, logs, CORS) is unchanged. Any other request (a
 missing or odd header, an unknown, repeated or out-of-range parameter, a body) goes on
 through the middlewares to the FastAPI route, which validates it and answers exactly as
-before. The OpenAPI document comes from that route,
-which stays as it is.
+before. The OpenAPI document comes from that route, which stays as it is.
 """
 
 from __future__ import annotations
