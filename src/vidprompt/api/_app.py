@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware import Middleware
 
 from vidprompt import __version__
 from vidprompt.api._deps import VerifiedTokens
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
     from fastapi.telemetry import TelemetryConfig
+    from starlette.types import ASGIApp
 
     from vidprompt.api._local_sign_in import LocalSignIn
     from vidprompt.auth import TokenVerifier
@@ -57,6 +59,34 @@ problem (`application/problem+json`) with a stable `code`.
 """
 
 
+class App(FastAPI):
+    """FastAPI with an edge: middleware around the whole stack FastAPI builds.
+
+    FastAPI's own outer layers (its last-resort error layer, exception telemetry and body
+    limit) come first in its stack, before any added middleware. The edge goes around them:
+    the request context (ids, access log) then sees every request, its error included, and
+    a fast lane's request reaches its endpoint without passing those layers, which have
+    nothing to do for it. Measured under load, they cost the busiest read about a
+    thirtieth of its CPU.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.edge: list[Middleware] = []  # outermost first, as in ``middleware=``
+
+    def add_edge_middleware(self, cls: Any, **options: Any) -> None:
+        """Add ``cls`` around the edge so far, as ``add_middleware`` adds inside the rest."""
+        if self.middleware_stack is not None:
+            raise RuntimeError("Cannot add middleware after an application has started")
+        self.edge.insert(0, Middleware(cls, **options))
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, options in reversed(self.edge):
+            app = cls(app, *args, **options)
+        return app
+
+
 class BackgroundService(Protocol):
     """Something that runs beside the API for its lifetime (the in-process worker)."""
 
@@ -73,7 +103,7 @@ def create_app(
     services: Sequence[BackgroundService] = (),
     workdir: Path | None = None,
     local_sign_in: LocalSignIn | None = None,
-) -> FastAPI:
+) -> App:
     """The API over ``database_url`` (default: ``settings.database_url``).
 
     ``verifier`` defaults to one built from the settings' secret and JWKS; the command line
@@ -89,7 +119,7 @@ def create_app(
     folder = workdir or Path()
     sources = _StoreImages(image_sources(settings, folder), store)
     suggester = ActionSuggester(store, settings=settings, images=sources)
-    app = FastAPI(
+    app = App(
         title="vidprompt",
         version=__version__,
         description=DESCRIPTION,
@@ -160,20 +190,22 @@ def _install_routes(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(panel.STATIC)), name="static")
 
 
-def _install_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added innermost first: CORS answers preflights before anything else looks at them.
+def _install_middleware(app: App, settings: Settings) -> None:
     app.add_middleware(
         UploadAwareBodyLimit,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.upload_max_bytes,
     )
-    # The fast lanes claim only plain, bodiless requests of their FastAPI routes. With
-    # OpenTelemetry on they stay out, so every request's span and metrics name its route.
+    # The edge, added innermost first. The fast lanes claim only plain, bodiless requests
+    # of their FastAPI routes. With OpenTelemetry on they stay out, so every request's span
+    # and metrics name its route. CORS answers preflights before anything else looks at them.
     if not settings.opentelemetry:
-        app.add_middleware(FastLanes, lanes=variants.FAST_LANES, handlers=app.exception_handlers)
-    app.add_middleware(RequestContext)
+        app.add_edge_middleware(
+            FastLanes, lanes=variants.FAST_LANES, handlers=app.exception_handlers
+        )
+    app.add_edge_middleware(RequestContext)
     if settings.cors_origins:
-        app.add_middleware(
+        app.add_edge_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from vidprompt.api._logging import log_request, request_id_var
-from vidprompt.api._problems import problem
+from vidprompt.api._problems import internal_error, problem
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,8 +46,9 @@ def _header(scope: Scope, name: bytes) -> str:
 
 class RequestContext:
     """Gives each request an id (the client's ``X-Request-ID`` or a new one), returns it in
-    the response, logs one structured line per request, and answers any unexpected error
-    with a 500 problem that names the id instead of a traceback."""
+    the response, logs one structured line per request, and logs any unexpected error with
+    its traceback, answering it (unless an inner layer has) with a 500 problem that names
+    the id instead."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -80,10 +81,7 @@ class RequestContext:
         except Exception:
             log.exception("unexpected error")
             if not response_started:
-                response = problem(
-                    Request(scope), 500, "internal_error", "Something went wrong on our side."
-                )
-                await response(scope, receive, send_with_id)
+                await internal_error(Request(scope))(scope, receive, send_with_id)
         finally:
             log_request(
                 log,

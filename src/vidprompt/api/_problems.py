@@ -215,8 +215,22 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every expected error as problem+json (unexpected ones: ``RequestContext``)."""
+    """Answer every error as problem+json: the expected ones with their own code, any other
+    (FastAPI hands it to its outermost error layer) as :func:`internal_error`."""
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(VidpromptError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def internal_error(request: Request) -> JSONResponse:
+    """The answer to an unexpected error: a bare 500 that names only the request id (the
+    error itself is logged with it, by ``RequestContext``)."""
+    return problem(request, 500, "internal_error", "Something went wrong on our side.")
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette's error layer sends this, then raises ``exc`` again, for RequestContext
+    # outside it to log.
+    return internal_error(request)

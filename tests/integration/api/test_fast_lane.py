@@ -35,8 +35,8 @@ def clients(api_settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
     """The app with its fast lanes, and the same app with only its FastAPI routes."""
     fast, full = create_app(api_settings), create_app(api_settings)
     lanes: object = FastLanes
-    full.user_middleware[:] = [m for m in full.user_middleware if m.cls is not lanes]
-    assert len(full.user_middleware) < len(fast.user_middleware)
+    full.edge[:] = [m for m in full.edge if m.cls is not lanes]
+    assert len(full.edge) < len(fast.edge)
     with TestClient(fast) as with_lanes, TestClient(full) as without:
         yield with_lanes, without
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -12,7 +13,7 @@ import pytest
 
 from tests._support import create_image, create_prompt
 from tests.integration.api.conftest import ORIGIN, bearer
-from vidprompt.api._logging import JsonFormatter
+from vidprompt.api._logging import JsonFormatter, JsonLines
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -178,6 +179,50 @@ def test_an_unexpected_error_is_a_bare_500_without_internals(
     assert "secret" not in response.text
     assert "Traceback" not in response.text
     assert problem["detail"] == "Something went wrong on our side."
+
+
+@pytest.mark.parametrize("route", ["fastapi", "fast_lane"])
+def test_an_unexpected_error_is_logged_once_with_its_traceback_and_request_id(
+    make_client: Callable[..., TestClient],
+    alice: uuid.UUID,
+    image: uuid.UUID,
+    route: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = make_client()
+
+    async def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("select secret from internals")
+
+    async def explode_route() -> None:
+        await explode()
+
+    if route == "fastapi":  # behind FastAPI's own error layer
+        client.app.add_api_route("/explode", explode_route)  # type: ignore[attr-defined]
+        path = "/explode"
+    else:  # a plain listing, which the fast lane takes, outside that layer
+        store = client.app.state.store  # type: ignore[attr-defined]
+        monkeypatch.setattr(store, "page_variants", explode)
+        path = f"/images/{image}/variants"
+    stream = io.StringIO()
+    logger = logging.getLogger("vidprompt.api")
+    logger.addHandler(handler := JsonLines(stream))  # formats as it emits, as `serve` does
+    try:
+        with caplog.at_level(logging.INFO, logger="vidprompt.api"):
+            response = client.get(path, headers=bearer(alice) | {"X-Request-ID": "trace-500"})
+    finally:
+        logger.removeHandler(handler)
+    problem = _problem(response, 500, "internal_error")
+    assert problem["request_id"] == "trace-500"
+    assert "secret" not in response.text
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    errors = [line for line in lines if line["message"] == "unexpected error"]
+    assert len(errors) == 1
+    assert errors[0]["request_id"] == "trace-500"
+    assert "RuntimeError: select secret from internals" in errors[0]["error"]
+    access = [line for line in lines if line["message"] == "request"]
+    assert [(line["path"], line["status"]) for line in access] == [(path, 500)]
 
 
 def test_the_quota_of_unfinished_generations_is_a_429(
