@@ -54,7 +54,7 @@ from bench._server import (
 )
 from vidprompt.config import Settings
 from vidprompt.database import APPLY_SCOPE, install_supabase_layer
-from vidprompt.database._transaction import scoped_transaction
+from vidprompt.database._transaction import ScopedTransaction
 from vidprompt.migrations import discover, push
 from vidprompt.prompts import Scope, Store
 from vidprompt.prompts._models import VariantInputs, input_values, with_inputs
@@ -337,7 +337,7 @@ async def round_trips(admin_url: str, owner: uuid.UUID, image: uuid.UUID) -> dic
         await (await conn.execute(query, params)).fetchall()
 
     async def store(conn: AsyncConnection[Any]) -> None:
-        async with scoped_transaction(conn, scope, statement_timeout_ms=1000) as tx:
+        async with ScopedTransaction(conn, scope, statement_timeout_ms=1000) as tx:
             await tx.queue(query, params)
 
     async def unpipelined(conn: AsyncConnection[Any]) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import select
-from contextlib import asynccontextmanager
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +34,11 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from vidprompt.database._errors import translate
-from vidprompt.database._transaction import Transaction, scoped_transaction
+from vidprompt.database._transaction import ScopedTransaction, Transaction
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Coroutine, Generator
+    from collections.abc import Coroutine, Generator
+    from types import TracebackType
 
     from vidprompt.config import Settings
     from vidprompt.database._scope import Scope
@@ -101,37 +101,10 @@ class Database:
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
-    @asynccontextmanager
-    async def transaction(self, scope: Scope) -> AsyncIterator[Transaction]:
-        """A transaction as ``scope`` on a pooled connection, committed when the block ends."""
-        turns = self._turns  # the one it is given back to, even if the pool is opened anew
-        try:
-            await self._take_turn(turns)
-        except psycopg.Error as exc:
-            raise translate(exc) from exc
-        try:
-            try:
-                pool, conn = await self._acquire()
-            except psycopg.Error as exc:
-                raise translate(exc) from exc
-            self._in_use += 1
-            try:
-                timeout = self._settings.statement_timeout_ms
-                async with scoped_transaction(conn, scope, statement_timeout_ms=timeout) as tx:
-                    yield tx
-            except psycopg.OperationalError as exc:
-                # Lost mid-call (no SQLSTATE: the connection, not a statement, failed). It may
-                # be closed already: the transaction drops a connection it cannot trust.
-                if conn.broken or exc.sqlstate is None:
-                    self._doubt = True
-                raise translate(exc) from exc
-            except psycopg.Error as exc:
-                raise translate(exc) from exc
-            finally:
-                self._in_use -= 1
-                await self._shielded(_release(pool, conn))
-        finally:
-            turns.release()
+    def transaction(self, scope: Scope) -> PooledTransaction:
+        """A transaction as ``scope`` on a pooled connection, committed when the block ends:
+        ``async with db.transaction(scope) as tx``."""
+        return PooledTransaction(self, scope)
 
     def stats(self) -> dict[str, int]:
         """psycopg_pool's measures of the current pool (``pool_size``, ``pool_available``...)."""
@@ -322,6 +295,84 @@ class _Resumed:
                 waiting = work.send(sent) if thrown is None else work.throw(thrown)
             except StopIteration:
                 return
+
+
+class PooledTransaction:
+    """The block of :meth:`Database.transaction`: a turn, a pooled connection and a
+    :class:`ScopedTransaction` on it, given back in reverse when the block ends, with the
+    driver's errors translated.
+
+    A class, not a generator-based context manager: entering and leaving one of those
+    costs twice as much, on every call of the store.
+    """
+
+    __slots__ = ("_conn", "_db", "_inner", "_pool", "_scope", "_turns")
+
+    def __init__(self, db: Database, scope: Scope) -> None:
+        self._db = db
+        self._scope = scope
+        # The one the turn is given back to, even if the pool is opened anew meanwhile.
+        self._turns = db._turns
+        self._pool: Pool | None = None
+        self._conn: AsyncConnection[DictRow] | None = None
+        self._inner: ScopedTransaction | None = None
+
+    async def __aenter__(self) -> Transaction:
+        db = self._db
+        try:
+            await db._take_turn(self._turns)
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
+        try:
+            self._pool, conn = await db._acquire()
+        except BaseException as exc:
+            self._turns.release()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc) from exc
+            raise
+        self._conn = conn
+        db._in_use += 1
+        timeout = db._settings.statement_timeout_ms
+        inner = ScopedTransaction(conn, self._scope, statement_timeout_ms=timeout)
+        try:
+            transaction = await inner.__aenter__()
+        except BaseException as exc:
+            await self._end(exc)  # it left its connection idle or closed, as on leaving
+            raise
+        self._inner = inner
+        return transaction
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._inner is not None
+        try:
+            await self._inner.__aexit__(kind, exc, traceback)
+        except BaseException as error:
+            await self._end(error)
+            raise
+        await self._end(exc)
+
+    async def _end(self, error: BaseException | None) -> None:
+        """Give the connection back, then the turn; raise ``error`` translated if it is the
+        driver's (any other error goes on as it is)."""
+        assert self._pool is not None
+        assert self._conn is not None
+        db, conn = self._db, self._conn
+        # Lost mid-call (no SQLSTATE: the connection, not a statement, failed). It may be
+        # closed already: the transaction dropped a connection it cannot trust.
+        if isinstance(error, psycopg.OperationalError) and (conn.broken or error.sqlstate is None):
+            db._doubt = True
+        try:
+            db._in_use -= 1
+            await db._shielded(_release(self._pool, conn))
+        finally:
+            self._turns.release()
+        if isinstance(error, psycopg.Error):
+            raise translate(error) from error
 
 
 async def _usable(conn: AsyncConnection[DictRow]) -> bool:

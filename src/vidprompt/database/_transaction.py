@@ -15,7 +15,7 @@ rolls back what it had received rather than committing it.
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -24,9 +24,11 @@ from psycopg.pq import ExecStatus
 from vidprompt.database._scope import APPLY_SCOPE
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Mapping
+    from collections.abc import Mapping
+    from contextlib import AbstractAsyncContextManager
+    from types import TracebackType
 
-    from psycopg import AsyncConnection, AsyncCursor
+    from psycopg import AsyncConnection, AsyncCursor, AsyncPipeline
     from psycopg.rows import DictRow
 
     from vidprompt.database._scope import Scope
@@ -86,31 +88,55 @@ class Transaction:
             await result._read()
 
 
-@asynccontextmanager
-async def scoped_transaction(
-    conn: AsyncConnection[DictRow], scope: Scope, *, statement_timeout_ms: int
-) -> AsyncIterator[Transaction]:
-    """Run the block's statements in one transaction as ``scope``, committed at the end.
+class ScopedTransaction:
+    """``async with ScopedTransaction(conn, scope, ...) as tx``: the block's statements in
+    one transaction as ``scope``, committed at the end.
 
     ``conn`` must be idle and in autocommit mode, so that nothing but leaving the block
     sends a Sync. On an error the connection is either idle again (the server rolled the
-    transaction back) or closed.
+    transaction back) or closed, and the error goes on. A class, not a generator-based
+    context manager: entering and leaving one of those costs twice as much, on every call
+    of the store.
     """
-    transaction = Transaction(conn)
-    async with conn.pipeline() as pipeline:
+
+    __slots__ = ("_block", "_conn", "_pipeline", "_settings", "_transaction")
+
+    def __init__(
+        self, conn: AsyncConnection[DictRow], scope: Scope, *, statement_timeout_ms: int
+    ) -> None:
+        self._conn = conn
+        self._settings = scope.settings(statement_timeout_ms)
+        self._block: AbstractAsyncContextManager[AsyncPipeline] | None = None
+        self._pipeline: AsyncPipeline | None = None
+        self._transaction = Transaction(conn)
+
+    async def __aenter__(self) -> Transaction:
+        self._block = self._conn.pipeline()
+        self._pipeline = await self._block.__aenter__()
         try:
-            await conn.execute(APPLY_SCOPE, scope.settings(statement_timeout_ms))
-            yield transaction
-        except psycopg.Error as exc:
-            if exc.sqlstate is None:
-                await conn.close()
-            else:
-                # The server failed a statement, so it skips the rest and rolls back at the
-                # Sync: send it now, quietly, so leaving the pipeline has nothing to report.
-                with suppress(psycopg.Error):
-                    await pipeline.sync()
+            await self._conn.execute(APPLY_SCOPE, self._settings)
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, exc.__traceback__)
             raise
-        except BaseException:
-            await conn.close()
-            raise
-    await transaction._read_all()
+        return self._transaction
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._block is not None
+        assert self._pipeline is not None
+        if exc is None:
+            await self._block.__aexit__(None, None, None)  # the Sync: the commit
+            await self._transaction._read_all()
+            return
+        if not isinstance(exc, psycopg.Error) or exc.sqlstate is None:
+            await self._conn.close()
+        else:
+            # The server failed a statement, so it skips the rest and rolls back at the
+            # Sync: send it now, quietly, so leaving the pipeline has nothing to report.
+            with suppress(psycopg.Error):
+                await self._pipeline.sync()
+        await self._block.__aexit__(kind, exc, traceback)

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 
 from vidprompt.config import Settings
 from vidprompt.database import Scope
-from vidprompt.database._transaction import scoped_transaction
+from vidprompt.database._transaction import ScopedTransaction
 from vidprompt.errors import AuthError
 from vidprompt.prompts import StatementTimeout, Store
 from vidprompt.prompts._queries import queries
@@ -96,11 +96,11 @@ def test_a_scope_does_not_print_its_claims() -> None:
 async def test_the_scope_ends_with_its_transaction(store_url: str) -> None:
     conn = await _connect(store_url)
     async with conn:
-        async with scoped_transaction(conn, Scope.service(), statement_timeout_ms=1234) as tx:
+        async with ScopedTransaction(conn, Scope.service(), statement_timeout_ms=1234) as tx:
             (inside,) = await tx.fetch(b"select current_user as role")
         assert inside["role"] == "service_role"
         with pytest.raises(psycopg.errors.DivisionByZero):
-            async with scoped_transaction(conn, Scope.service(), statement_timeout_ms=1) as tx:
+            async with ScopedTransaction(conn, Scope.service(), statement_timeout_ms=1) as tx:
                 await tx.queue(b"select 1 / 0")
         await conn.rollback()
         after = await conn.execute(
@@ -116,9 +116,9 @@ async def test_a_users_id_does_not_outlive_their_transaction(store_url: str) -> 
     user_id = uuid.uuid4()
     conn = await _connect(store_url)
     async with conn:
-        async with scoped_transaction(conn, Scope.user(user_id), statement_timeout_ms=1000) as tx:
+        async with ScopedTransaction(conn, Scope.user(user_id), statement_timeout_ms=1000) as tx:
             (inside,) = await tx.fetch(WHO)
-        async with scoped_transaction(conn, Scope.anonymous(), statement_timeout_ms=1000) as tx:
+        async with ScopedTransaction(conn, Scope.anonymous(), statement_timeout_ms=1000) as tx:
             (next_one,) = await tx.fetch(WHO)
         after = await conn.execute(
             "select current_setting('request.jwt.claim.sub', true) as sub"
@@ -139,7 +139,7 @@ async def test_the_scope_travels_in_the_same_round_trip_as_the_queries(
         with trace.open("w") as sink:
             conn.pgconn.trace(sink.fileno())
             scope = Scope.user(world.alice)
-            async with scoped_transaction(conn, scope, statement_timeout_ms=1000) as tx:
+            async with ScopedTransaction(conn, scope, statement_timeout_ms=1000) as tx:
                 found = await tx.queue(queries()["image_exists"], {"image_id": world.alice_image})
                 listed = await tx.queue(queries()["list_variants"], {"image_id": world.alice_image})
             conn.pgconn.untrace()
@@ -199,7 +199,7 @@ async def test_reading_early_keeps_one_transaction_and_its_scope(
     async with conn:
         with trace.open("w") as sink:
             conn.pgconn.trace(sink.fileno())
-            async with scoped_transaction(
+            async with ScopedTransaction(
                 conn, Scope.user(world.alice), statement_timeout_ms=1000
             ) as tx:
                 (first,) = await tx.fetch(b"select txid_current() as tx, current_user as role")
