@@ -7,7 +7,8 @@ query; the middleware layers between the request context and the router (the bod
 FastAPI's exception and exit-stack layers) cost a further twentieth.
 
 :class:`FastLanes` sits just inside the request context (:class:`RequestContext`: ids, the
-access log, the 500 problem) and offers each request to its :class:`FastGet` lanes. A lane
+access log, the 500 problem), both around FastAPI's whole stack (the app's edge), and offers
+each request to its :class:`FastGet` lanes. A lane
 claims a request only when it is plainly well-formed: a GET of the route's path with
 canonical uuids, a query string of the route's known parameters in their plainest form, one
 ``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
@@ -187,7 +188,8 @@ class FastLanes:
 
     ``handlers`` are the app's exception handlers (``FastAPI.exception_handlers``), read when
     the middleware stack is built: a claimed request's errors become the same problems as
-    on the full path. A 500 is left to the request context outside, as there.
+    on the full path. An unexpected error is left to the request context outside, which
+    answers it with the same 500 problem as FastAPI's error layer on the full path.
     """
 
     def __init__(

@@ -311,7 +311,6 @@ class PooledTransaction:
     def __init__(self, db: Database, scope: Scope) -> None:
         self._db = db
         self._scope = scope
-        # The one the turn is given back to, even if the pool is opened anew meanwhile.
         self._turns = db._turns
         self._pool: Pool | None = None
         self._conn: AsyncConnection[DictRow] | None = None
@@ -319,6 +318,8 @@ class PooledTransaction:
 
     async def __aenter__(self) -> Transaction:
         db = self._db
+        # The one the turn is given back to, even if the pool is opened anew meanwhile.
+        self._turns = db._turns
         try:
             await db._take_turn(self._turns)
         except psycopg.Error as exc:
@@ -333,8 +334,8 @@ class PooledTransaction:
         self._conn = conn
         db._in_use += 1
         timeout = db._settings.statement_timeout_ms
-        inner = ScopedTransaction(conn, self._scope, statement_timeout_ms=timeout)
         try:
+            inner = ScopedTransaction(conn, self._scope, statement_timeout_ms=timeout)
             transaction = await inner.__aenter__()
         except BaseException as exc:
             await self._end(exc)  # it left its connection idle or closed, as on leaving

@@ -132,11 +132,15 @@ class ScopedTransaction:
             await self._block.__aexit__(None, None, None)  # the Sync: the commit
             await self._transaction._read_all()
             return
-        if not isinstance(exc, psycopg.Error) or exc.sqlstate is None:
-            await self._conn.close()
-        else:
-            # The server failed a statement, so it skips the rest and rolls back at the
-            # Sync: send it now, quietly, so leaving the pipeline has nothing to report.
-            with suppress(psycopg.Error):
-                await self._pipeline.sync()
+        try:
+            if not isinstance(exc, psycopg.Error) or exc.sqlstate is None:
+                await self._conn.close()
+            else:
+                # The server failed a statement, so it skips the rest and rolls back at the
+                # Sync: send it now, quietly, so leaving the pipeline has nothing to report.
+                with suppress(psycopg.Error):
+                    await self._pipeline.sync()
+        except BaseException as error:  # cancelled meanwhile: the pipeline still ends
+            await self._block.__aexit__(type(error), error, error.__traceback__)
+            raise
         await self._block.__aexit__(kind, exc, traceback)

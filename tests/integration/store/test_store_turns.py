@@ -199,3 +199,52 @@ def test_a_database_opened_again_on_another_event_loop_takes_turns_there(
 
     assert asyncio.run(three_at_once()) == [1, 1, 1]
     assert asyncio.run(three_at_once()) == [1, 1, 1]  # a loop of its own
+
+
+async def _all_turns_free(store: Store, scope: Scope) -> None:
+    """Every turn and connection is back: as many holders as the pool has get one at once."""
+    held = [anyio.Event() for _ in range(POOL)]
+    release = anyio.Event()
+    async with anyio.create_task_group() as group:
+        for event in held:
+            group.start_soon(_hold, store, scope, event, release)
+        with anyio.fail_after(1):  # far below the pool's timeout: nobody waited for a turn
+            for event in held:
+                await event.wait()
+        release.set()
+    assert store.database.stats()["pool_available"] == POOL
+
+
+class _UnsettableScope:
+    """A scope whose settings cannot be made: the transaction fails before it starts."""
+
+    def settings(self, statement_timeout_ms: int) -> dict[str, str]:
+        raise RuntimeError("no settings for this scope")
+
+
+async def test_a_transaction_that_cannot_start_gives_back_its_turn_and_connection(
+    narrow_store: Store, world: World
+) -> None:
+    for _ in range(POOL + 1):  # more failures than turns: a leak would leave none
+        with pytest.raises(RuntimeError, match="no settings"):
+            async with narrow_store.database.transaction(_UnsettableScope()):  # type: ignore[arg-type]
+                pass
+    await _all_turns_free(narrow_store, world.scope("owner"))
+
+
+async def test_a_caller_cancelled_while_a_failed_transaction_rolls_back_leaves_it_clean(
+    narrow_store: Store, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def fail_in_the_block() -> None:
+        async with narrow_store.database.transaction(world.scope("owner")) as tx:
+            await tx.queue(b"select pg_sleep(1)")
+            raise psycopg.errors.DivisionByZero("failed in the block")
+
+    caller = asyncio.create_task(fail_in_the_block())
+    await asyncio.sleep(0.3)  # the quiet Sync now waits for the sleep to end
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    await _all_turns_free(narrow_store, world.scope("owner"))
+    # The pipeline ended with the block: psycopg had nothing half-done to drop later.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("psycopg")] == []
