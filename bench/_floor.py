@@ -15,8 +15,9 @@ pool, as vidprompt's store makes them: psycopg_pool's own queue costs far more p
 a floor that paid it would not be the least the same work can cost. For the same reason it
 freezes what exists once it starts out of the garbage collector (``gc.freeze``), as
 vidprompt does: unfrozen, the full collections that walk every module, class and function
-of the process cost the floor about 15 µs per request under load, a handicap vidprompt did
-not share. The secret comes from ``VIDPROMPT_JWT_SECRET``, as for ``vidprompt serve``.
+of the process cost the floor about a twenty-fifth of its CPU per request under load, a
+handicap vidprompt did not share. The secret comes from ``VIDPROMPT_JWT_SECRET``, as for
+``vidprompt serve``.
 """
 
 from __future__ import annotations
