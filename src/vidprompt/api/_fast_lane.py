@@ -8,10 +8,10 @@ FastAPI's exception and exit-stack layers) cost a further twentieth.
 
 :class:`FastLanes` sits just inside the request context (:class:`RequestContext`: ids, the
 access log, the 500 problem), both around FastAPI's whole stack (the app's edge), and offers
-each request to its :class:`FastGet` lanes. A lane
-claims a request only when it is plainly well-formed: a GET of the route's path with
-canonical uuids, a query string of the route's known parameters in their plainest form, one
-``Authorization: Bearer <token>`` header and no body. It then calls the route's own endpoint
+each request to its :class:`FastGet` lanes. A lane claims a request only when it is plainly
+well-formed: a GET of the route's path with canonical uuids, a query string of the route's
+known parameters in their plainest form, one ``Authorization: Bearer <token>`` header and
+no body. It then calls the route's own endpoint
 with the caller's scope (what the route's dependency :func:`caller_scope` makes of the same
 token: :func:`token_scope`) and the store, and answers an error with the app's own handler
 for it, found as Starlette's exception middleware finds it, so every error is the same
