@@ -307,11 +307,11 @@ class PooledTransaction:
     """
 
     __slots__ = ("_conn", "_db", "_inner", "_pool", "_scope", "_turns")
+    _turns: asyncio.Semaphore  # set on entry
 
     def __init__(self, db: Database, scope: Scope) -> None:
         self._db = db
         self._scope = scope
-        self._turns = db._turns
         self._pool: Pool | None = None
         self._conn: AsyncConnection[DictRow] | None = None
         self._inner: ScopedTransaction | None = None
