@@ -44,6 +44,7 @@ from starlette.routing import Route
 from vidprompt.config import Settings
 from vidprompt.database._scope import APPLY_SCOPE, Scope
 from vidprompt.prompts import length_feedback, word_count
+from vidprompt.prompts._models import with_columns
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def build(db_url: str, secret: str, pool_size: int) -> Starlette:
         max_size=pool_size,
         open=False,
     )
-    count, page = queries()["variant_count"], queries()["page_variants"]
+    count, page = queries()["variant_count"], with_columns(queries()["page_variants"])
     verified: dict[str, tuple[float, Scope]] = {}
     turns = asyncio.Semaphore(pool_size)
 
@@ -124,7 +125,9 @@ async def ready(_: Request) -> Response:
 
 def _public(row: dict[str, Any], total: int) -> dict[str, Any]:
     words = word_count(row["prompt_text"])
-    item = {key: value for key, value in row.items() if key not in _HIDDEN}
+    item = row.copy()  # less than picking the shown keys, as vidprompt's body does
+    for key in _HIDDEN:
+        del item[key]
     item |= {
         "film_effects": row["film_effects"] or [],
         "is_primary": bool(row["is_primary"]),

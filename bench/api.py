@@ -343,7 +343,10 @@ def describe(levels: list[Level], version: str, *, rounds: int, seconds: float) 
     )
 
 
-ROUNDS = 4
+# Eight rounds: on a shared two-core machine a burst of other work can slow one run by a
+# fifth, and with four rounds two such runs on the same side moved the median ratio by
+# as much as the goals allow; eight keep it where most rounds put it.
+ROUNDS = 8
 SECONDS = 5.0
 
 

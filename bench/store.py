@@ -57,7 +57,7 @@ from vidprompt.database import APPLY_SCOPE, install_supabase_layer
 from vidprompt.database._transaction import ScopedTransaction
 from vidprompt.migrations import discover, push
 from vidprompt.prompts import Scope, Store
-from vidprompt.prompts._models import VariantInputs, input_values, with_inputs
+from vidprompt.prompts._models import VariantInputs, input_values, with_columns
 from vidprompt.prompts._queries import queries
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ async def throughput(
 ) -> list[Rate]:
     store_url = psycopg.conninfo.make_conninfo(admin_url, user="authenticator")
     settings = Settings(_env_file=None, pool_min_size=POOL_SIZE, pool_max_size=POOL_SIZE)
-    list_sql, insert_sql = queries()["list_variants"], with_inputs(queries()["insert_variant"])
+    list_sql, insert_sql = queries()["list_variants"], with_columns(queries()["insert_variant"])
     # Writes go to images no list reads: otherwise each list would grow with every variant
     # created before it, and later cells would compare longer lists than earlier ones.
     listed = [(Scope.user(owner), image) for owner, image in pairs[::2]]

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from vidprompt.api._responses import JSONBody, variant_body, variant_list_body
 from vidprompt.api._schemas import VariantList, VariantPublic
-from vidprompt.prompts import Variant
+from vidprompt.prompts import Variant, VariantRows
 
 HOSTILE_TEXTS = [
     "",
@@ -61,12 +61,12 @@ def test_a_variant_body_is_the_public_models_json(text: str, moment: datetime.da
     variant = _variant(
         text, moment, film_effects=["grain"], is_primary=True, user_instruction="x\u0000y"
     )
-    public = VariantPublic.model_validate(variant_body(variant))
-    assert bytes(JSONBody(variant_body(variant)).body) == public.model_dump_json().encode()
+    public = VariantPublic.model_validate(variant_body(vars(variant)))
+    assert bytes(JSONBody(variant_body(vars(variant))).body) == public.model_dump_json().encode()
 
 
 def test_missing_effects_and_primary_read_as_the_public_model_says() -> None:
-    body = json.loads(bytes(JSONBody(variant_body(_variant("a b", MOMENTS[0]))).body))
+    body = json.loads(bytes(JSONBody(variant_body(vars(_variant("a b", MOMENTS[0])))).body))
     assert (body["film_effects"], body["is_primary"], body["word_count"]) == ([], False, 2)
     assert body["length_feedback"] == "short"
     assert "seq" not in body
@@ -77,11 +77,11 @@ def test_a_page_body_is_the_list_models_json() -> None:
         _variant(text, MOMENTS[0], position=n, total=6) for n, text in enumerate(HOSTILE_TEXTS, 1)
     ]
     image_id = uuid.uuid4()
-    fast = variant_list_body(image_id, 6, items, "abc")
+    fast = variant_list_body(image_id, VariantRows([dict(vars(v)) for v in items], 6, "abc"))
     public = VariantList(
         image_id=image_id,
         total=6,
-        items=[VariantPublic.model_validate(variant_body(v)) for v in items],
+        items=[VariantPublic.model_validate(variant_body(vars(v))) for v in items],
         next_cursor="abc",
     )
     assert bytes(JSONBody(fast).body) == public.model_dump_json().encode()

@@ -1,10 +1,11 @@
-"""Response bodies written straight from the store's validated rows, for the busiest routes.
+"""Response bodies written straight from the store's rows, for the busiest routes.
 
-The store validates every row into its model once. Validating it again into the public model
-and then once more as FastAPI's response model tripled the work of listing variants; here the
-public fields are read off the row model and encoded with orjson. The OpenAPI document still
-comes from the public models (the routes declare them as ``response_model``), and a test
-checks that these bodies equal the public models' own JSON.
+Validating a row into the store's model, again into the public model and then once more as
+FastAPI's response model tripled the work of listing variants. Here the public fields are
+read off the store's model (a single variant) or its plain rows (a listing:
+:class:`VariantRows`, which Postgres typed and the table's checks bounded) and encoded with
+orjson. The OpenAPI document still comes from the public models (the routes declare them as
+``response_model``), and tests check that these bodies equal the public models' own JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import orjson
 from starlette.responses import Response
 
 from vidprompt.api._schemas import VariantPublic
-from vidprompt.prompts import Variant, length_feedback, word_count
+from vidprompt.prompts import Variant, VariantRows, length_feedback, word_count
 
 if TYPE_CHECKING:
     import uuid
@@ -49,34 +50,33 @@ class JSONBody(Response):
         ]
 
 
-def variant_body(variant: Variant) -> dict[str, Any]:
-    """What :class:`VariantPublic` shows of ``variant``, as plain values.
+def variant_body(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What :class:`VariantPublic` shows of a variant, as plain values: ``values`` are a
+    :class:`Variant`'s (``vars(variant)``) or an item of :class:`VariantRows`, its fields.
 
-    A copy of the model's values without the hidden ones: reading the public fields one
-    by one was the largest cost of a listing's own code.
+    A copy of the values without the hidden ones: reading the public fields one by one was
+    the largest cost of a listing's own code.
     """
-    body = variant.__dict__.copy()
+    body = dict(values)
     for name in _HIDDEN:
         del body[name]
-    body["film_effects"] = variant.film_effects or []
-    body["is_primary"] = bool(variant.is_primary)
-    words = word_count(variant.prompt_text)
+    body["film_effects"] = body["film_effects"] or []
+    body["is_primary"] = bool(body["is_primary"])
+    words = word_count(body["prompt_text"])
     body["word_count"] = words
     body["length_feedback"] = length_feedback(words)
     return body
 
 
 def variant_response(variant: Variant, *, status_code: int = 200) -> JSONBody:
-    return JSONBody(variant_body(variant), status_code=status_code)
+    return JSONBody(variant_body(vars(variant)), status_code=status_code)
 
 
-def variant_list_body(
-    image_id: uuid.UUID, total: int, items: list[Variant], next_cursor: str | None
-) -> dict[str, Any]:
+def variant_list_body(image_id: uuid.UUID, page: VariantRows) -> dict[str, Any]:
     """What :class:`VariantList` shows of a page of variants."""
     return {
         "image_id": image_id,
-        "total": total,
-        "items": [variant_body(variant) for variant in items],
-        "next_cursor": next_cursor,
+        "total": page.total,
+        "items": [variant_body(row) for row in page.items],
+        "next_cursor": page.next_cursor,
     }

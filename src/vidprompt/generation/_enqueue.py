@@ -11,7 +11,7 @@ from vidprompt.generation._queue import queries
 from vidprompt.generation._secrets import reads_user_keys
 from vidprompt.generation._template import MODEL_NAME as TEMPLATE_MODEL
 from vidprompt.prompts import GenerationInputs
-from vidprompt.prompts._models import input_values, inputs, with_inputs
+from vidprompt.prompts._models import input_values, inputs, with_columns
 
 if TYPE_CHECKING:
     import uuid
@@ -60,7 +60,7 @@ async def enqueue_generation(
     }
     async with db.transaction(Scope.service()) as tx:
         await tx.queue(queries()["lock_user_jobs"], params)
-        enqueued = await tx.queue(with_inputs(queries()["enqueue"]), params)
+        enqueued = await tx.queue(with_columns(queries()["enqueue"]), params)
     row = enqueued.one()
     assert row is not None
     if row["id"] is None:

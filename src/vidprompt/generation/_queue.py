@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from vidprompt.database import Scope, named_queries
 from vidprompt.errors import ErrorCode, GenerationError, InvalidInput
 from vidprompt.generation._provider import PromptRequest
-from vidprompt.prompts._models import GenerationInputs, stored_inputs, with_inputs
+from vidprompt.prompts._models import GenerationInputs, stored_inputs, with_columns
 from vidprompt.storage._sources import ImageRef
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 CHANNEL = "vidprompt_generation_jobs"
 queries = named_queries("vidprompt.generation", "queries.sql")
 _SERVICE = Scope.service()
-_CLAIM = with_inputs(queries()["claim"])
+_CLAIM = with_columns(queries()["claim"])
 
 
 @dataclass(frozen=True)

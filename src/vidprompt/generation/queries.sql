@@ -1,7 +1,7 @@
 -- The generation queue's queries, run as service_role. Loaded once by
 -- vidprompt.generation._queue; each block is called by name with %(name)s parameters.
 -- {generation_inputs} and {v.generation_inputs} list a variant's generation inputs, as
--- vidprompt.prompts._models defines them (filled in by with_inputs).
+-- vidprompt.prompts._models defines them (filled in by with_columns).
 -- {fail_pending_variant} is the fragment of that name, filled in by the loader.
 -- A job is guarded by (id, locked_by, attempts): a worker whose lease ran out and was
 -- claimed by another can no longer change the job or its variant.

@@ -20,10 +20,11 @@ Operations (all ``async`` on Store, blocking on SyncStore; ``scope`` first, data
 - images: ``create_image``, ``get_image``, ``list_images`` (newest first, :class:`Page`),
   ``delete_image`` (its variants go with it);
 - variants: ``create_variant`` (``draft`` or ``pending``, with :class:`VariantInputs` or a
-  mapping of its fields), ``list_variants`` (documented order,
-  each a :class:`Variant` with ``position`` and ``total``), ``page_variants`` (the same in
-  keyset pages, :class:`VariantPage`), ``get_variant``, ``update_variant`` (the inputs to
-  change), ``mark_primary`` (exactly one per image), ``delete_variant``;
+  mapping of its fields), ``list_variants`` (documented order, each a :class:`Variant` with
+  ``position`` and ``total``), ``page_variants`` (the same in keyset pages,
+  :class:`VariantPage`; ``page_variant_rows``: the same as plain rows, :class:`VariantRows`,
+  for encoding straight to JSON), ``get_variant``, ``update_variant`` (the inputs to change),
+  ``mark_primary`` (exactly one per image), ``delete_variant``;
 - idempotent requests: ``claim_request`` (a user's key, 24 hours; :class:`RequestClaim`),
   ``finish_request``, ``release_request``.
 
@@ -67,6 +68,7 @@ from vidprompt.prompts._models import (
     Variant,
     VariantInputs,
     VariantPage,
+    VariantRows,
 )
 from vidprompt.prompts._requests import RequestClaim
 from vidprompt.prompts._store import Store
@@ -115,6 +117,7 @@ __all__ = [
     "Variant",
     "VariantInputs",
     "VariantPage",
+    "VariantRows",
     "length_feedback",
     "vocabulary",
     "word_count",

@@ -105,6 +105,7 @@ class SyncStore:
     create_variant = _blocking(Store.create_variant)
     list_variants = _blocking(Store.list_variants)
     page_variants = _blocking(Store.page_variants)
+    page_variant_rows = _blocking(Store.page_variant_rows)
     claim_request = _blocking(Store.claim_request)
     finish_request = _blocking(Store.finish_request)
     release_request = _blocking(Store.release_request)

@@ -13,12 +13,13 @@ from vidprompt.prompts._models import (
     Variant,
     VariantInputs,
     VariantPage,
+    VariantRows,
     decode_cursor,
     encode_cursor,
     input_values,
     inputs,
     page_size,
-    with_inputs,
+    with_columns,
 )
 from vidprompt.prompts._operations import Operations
 from vidprompt.prompts._queries import queries
@@ -58,7 +59,7 @@ class VariantOperations(Operations):
             "status": status,
             "inputs": input_values(inputs(VariantInputs, given), VariantInputs),
         }
-        insert = with_inputs(queries()["insert_variant"])
+        insert = with_columns(queries()["insert_variant"])
         row = await self._one(scope, insert, params, "Image not found.")
         return VideoPromptsRow.model_validate(row)
 
@@ -90,6 +91,19 @@ class VariantOperations(Operations):
         """A page of an image's variants in the documented order, each with its position
         among all of them (counted across pages) and the total; ``after`` is the previous
         page's ``next_cursor``."""
+        rows = await self.page_variant_rows(scope, image_id, limit=limit, after=after)
+        return rows.validated()
+
+    async def page_variant_rows(
+        self,
+        scope: Scope,
+        image_id: uuid.UUID,
+        *,
+        limit: int = DEFAULT_VARIANT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> VariantRows:
+        """:meth:`page_variants` as plain rows, not validated into models: for encoding them
+        straight to JSON (the API's listing)."""
         created_at, seq = _variant_key(after)
         params = {
             "image_id": image_id,
@@ -99,7 +113,7 @@ class VariantOperations(Operations):
         }
         async with self._transaction(scope) as tx:
             counted = await tx.queue(queries()["variant_count"], params)
-            listed = await tx.queue(queries()["page_variants"], params)
+            listed = await tx.queue(with_columns(queries()["page_variants"]), params)
         count = counted.one()
         if count is None or not count["found"]:
             raise NotFound("Image not found.")
@@ -110,9 +124,7 @@ class VariantOperations(Operations):
         last = rows[-1] if rows else None
         more = last is not None and last["position"] < total
         cursor = encode_cursor(last["created_at"], last["seq"]) if more and last else None
-        # One validation of the whole page: half the cost of validating each row on its own.
-        page = {"items": rows, "total": total, "next_cursor": cursor}
-        return VariantPage.model_validate(page)
+        return VariantRows(rows, total, cursor)
 
     async def get_variant(self, scope: Scope, variant_id: uuid.UUID) -> Variant:
         row = await self._one(
@@ -133,7 +145,7 @@ class VariantOperations(Operations):
             raise InvalidInput("Nothing to change.")
         params = {"id": variant_id, "edit": input_values(changes, VariantInputs, only_set=True)}
         async with self._transaction(scope) as tx:
-            updated = await tx.queue(with_inputs(queries()["update_variant"]), params)
+            updated = await tx.queue(with_columns(queries()["update_variant"]), params)
         if (row := updated.one()) is None:
             if await self._status(scope, variant_id) is None:
                 raise NotFound(VARIANT_NOT_FOUND)

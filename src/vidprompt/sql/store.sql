@@ -3,7 +3,7 @@
 -- Where a query names a user_id, it is for the index, not for security.
 -- Loaded once by vidprompt.prompts._queries; parameters are %(name)s. A variant's inputs
 -- are listed once, in vidprompt.prompts._models: {inputs} stands for their columns and
--- {r.inputs} for the same of the record r (filled in by with_inputs), and their values
+-- {r.inputs} for the same of the record r (filled in by with_columns), and their values
 -- arrive as one JSON object that jsonb_populate_record types as the table's columns.
 
 -- name: insert_image
@@ -54,7 +54,8 @@ order by created_at, seq;
 -- of the previous page's last one (the first page: after -infinity). A keyset range on
 -- video_prompts_image_id_idx that stops after %(limit)s rows: no sort, no OFFSET. A row's
 -- position is the number of variants up to the key (another index range) plus its rank.
-select v.*,
+-- {v.row}: the generated row's columns, as the store's unvalidated rows promise them.
+select {v.row},
   (select count(*) from public.video_prompts o
     where o.image_id = %(image_id)s and (o.created_at, o.seq) <= (%(created_at)s, %(seq)s)
   ) + row_number() over (order by v.created_at, v.seq) as position

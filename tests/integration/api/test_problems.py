@@ -203,7 +203,7 @@ def test_an_unexpected_error_is_logged_once_with_its_traceback_and_request_id(
         path = "/explode"
     else:  # a plain listing, which the fast lane takes, outside that layer
         store = client.app.state.store  # type: ignore[attr-defined]
-        monkeypatch.setattr(store, "page_variants", explode)
+        monkeypatch.setattr(store, "page_variant_rows", explode)
         path = f"/images/{image}/variants"
     stream = io.StringIO()
     logger = logging.getLogger("vidprompt.api")

@@ -88,6 +88,16 @@ CASES = [
         "not_found",
     ),
     Case(
+        "page_variant_rows",
+        lambda s, scope, w: s.page_variant_rows(scope, w.alice_image, limit=2),
+        lambda r, w: (
+            [(v["id"], v["position"], v["total"]) for v in r.items]
+            == [(w.draft, 1, 3), (w.pending, 2, 3)]
+            and r.next_cursor is not None
+        ),
+        "not_found",
+    ),
+    Case(
         "get_variant",
         lambda s, scope, w: s.get_variant(scope, w.pending),
         lambda r, w: isinstance(r, Variant) and (r.id, r.position, r.total) == (w.pending, 2, 3),

@@ -73,12 +73,12 @@ async def list_variants(
 ) -> JSONBody:
     """Oldest first, each with ``position`` and ``total`` (counted across pages), for "2 von
     3" navigation; ``next_cursor`` leads to the next page."""
-    page = await store.page_variants(scope, image_id, limit=limit, after=after)
-    return JSONBody(variant_list_body(image_id, page.total, page.items, page.next_cursor))
+    page = await store.page_variant_rows(scope, image_id, limit=limit, after=after)
+    return JSONBody(variant_list_body(image_id, page))
 
 
 def _public(variant: Variant) -> VariantPublic:
-    return VariantPublic.model_validate(variant_body(variant))
+    return VariantPublic.model_validate(variant_body(vars(variant)))
 
 
 @router.post(
