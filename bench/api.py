@@ -343,11 +343,11 @@ def describe(levels: list[Level], version: str, *, rounds: int, seconds: float) 
     )
 
 
-# Eight rounds: on a shared two-core machine a burst of other work can slow one run by a
-# fifth, and with four rounds two such runs on the same side moved the median ratio by
-# as much as the goals allow; eight keep it where most rounds put it.
-ROUNDS = 8
-SECONDS = 5.0
+# Many short rounds rather than a few long ones: on a shared two-core machine one round's
+# ratio moves by a tenth or more either way, however long it runs, so the median over four
+# or eight rounds still moved by as much as the goals allow from one run to the next.
+ROUNDS = 16
+SECONDS = 3.0
 
 
 def report_section(db_url: str | None) -> tuple[str, str]:

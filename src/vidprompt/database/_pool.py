@@ -11,7 +11,8 @@ A connection's release carries on in a task of its own if its caller is cancelle
 it waits, so cancelling a caller never loses one.
 
 Callers take turns before they ask the pool for a connection: no more of them than the pool
-holds connections ask at once, and the rest wait, first come first served, on a semaphore.
+holds connections ask at once, and the rest wait, first come first served, for a turn
+(:class:`~vidprompt.database._turns.Turns`).
 psycopg_pool's own queue for a caller it cannot serve at once costs a condition, a task
 (``asyncio.wait_for``) and a timer per wait, and its hand-over holds the pool's lock while
 the waiter is told: under load (more requests than connections, the usual case for an API)
@@ -35,6 +36,7 @@ from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from vidprompt.database._errors import translate
 from vidprompt.database._transaction import ScopedTransaction, Transaction
+from vidprompt.database._turns import Turns
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine, Generator
@@ -77,7 +79,7 @@ class Database:
         self._in_use = 0
         # One turn per connection the pool may hold (see the module's docstring), made anew
         # by each open, on the event loop that opens it; callers waiting for one now.
-        self._turns = asyncio.Semaphore(settings.pool_max_size)
+        self._turns = Turns(settings.pool_max_size)
         self._waiting = 0
         self._closed = False
         self._background: set[asyncio.Task[None]] = set()
@@ -86,7 +88,7 @@ class Database:
         """Start the pool; connections are made in the background, so a down database is
         reported by the first call, not here."""
         if self._pool is None:
-            self._turns = asyncio.Semaphore(self._settings.pool_max_size)
+            self._turns = Turns(self._settings.pool_max_size)
             self._closed = False
             self._pool = await self._new_pool()
 
@@ -95,7 +97,7 @@ class Database:
         pool, self._pool = self._pool, None
         self._closed = True
         for _ in range(self._waiting):
-            self._turns.release()  # each finds the pool closed: DatabaseUnavailable
+            self._turns.give_back()  # each finds the pool closed: DatabaseUnavailable
         if pool is not None:
             await pool.close()
         while self._background:
@@ -110,20 +112,18 @@ class Database:
         """psycopg_pool's measures of the current pool (``pool_size``, ``pool_available``...)."""
         return self._pool.get_stats() if self._pool is not None else {}
 
-    async def _take_turn(self, turns: asyncio.Semaphore) -> None:
+    async def _take_turn(self, turns: Turns) -> None:
         """Wait until fewer callers than the pool's size hold or ask for a connection.
 
         Waiting longer than the pool's timeout is load while the server answers (the pool's
         own timeout), or the server's outage while it does not (the probe's error).
         """
-        if not turns.locked():
-            await turns.acquire()  # returns at once
+        if turns.try_take():
             return
         timeout = self._settings.pool_timeout_ms / 1000
         self._waiting += 1
         try:
-            async with asyncio.timeout(timeout):
-                await turns.acquire()
+            await turns.take(timeout)
         except TimeoutError:
             try:
                 await self._probe()
@@ -307,7 +307,7 @@ class PooledTransaction:
     """
 
     __slots__ = ("_conn", "_db", "_inner", "_pool", "_scope", "_turns")
-    _turns: asyncio.Semaphore  # set on entry
+    _turns: Turns  # set on entry
 
     def __init__(self, db: Database, scope: Scope) -> None:
         self._db = db
@@ -327,7 +327,7 @@ class PooledTransaction:
         try:
             self._pool, conn = await db._acquire()
         except BaseException as exc:
-            self._turns.release()
+            self._turns.give_back()
             if isinstance(exc, psycopg.Error):
                 raise translate(exc) from exc
             raise
@@ -371,7 +371,7 @@ class PooledTransaction:
             db._in_use -= 1
             await db._shielded(_release(self._pool, conn))
         finally:
-            self._turns.release()
+            self._turns.give_back()
         if isinstance(error, psycopg.Error):
             raise translate(error) from error
 
