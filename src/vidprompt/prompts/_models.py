@@ -165,8 +165,10 @@ class VariantRows:
     Each item holds exactly the fields of :class:`Variant`, in its order: the query lists
     the generated row's columns, so a column the generated types do not know is not read.
     Postgres typed each value and the table's checks bounded it, as the generated types
-    (``vidprompt types``, checked by ``vidprompt verify``) describe them; validating the
-    rows into models cost the API's listing about a tenth of its CPU under load.
+    (``vidprompt types``, checked by ``vidprompt verify``) describe them, but for the
+    number of an array's dimensions, which no check limits: a row whose ``film_effects``
+    is nested is refused with the model's ValidationError, as :meth:`validated` would.
+    Validating the rows into models cost the API's listing a tenth of its CPU under load.
     """
 
     items: list[dict[str, Any]]

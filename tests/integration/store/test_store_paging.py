@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
+from pydantic import ValidationError
 
 from tests._support import acting_as, create_image, create_prompt, create_user
 from vidprompt.database import Scope
@@ -63,6 +64,25 @@ async def test_a_pages_plain_rows_are_its_variants_values(admin: Conn, store: St
     assert [Variant.model_validate(row) for row in rows.items] == page.items
     assert (rows.total, rows.next_cursor) == (page.total, page.next_cursor) == (3, rows.next_cursor)
     assert rows.next_cursor is not None
+
+
+@pytest.mark.parametrize("effects", ["{{noir},{soft}}", "{{noir,soft}}"])
+async def test_a_nested_effects_array_is_refused_as_the_models_refuse_it(
+    admin: Conn, store: Store, effects: str
+) -> None:
+    """The table's check bounds the effects' vocabulary and count, not the array's
+    dimensions: the owner may store a nested one, which no page may show."""
+    alice = create_user(admin)
+    image = create_image(admin, alice)
+    (variant,) = _variants(admin, alice, image, 1)
+    update = "update public.video_prompts set film_effects = %s where id = %s"
+    with acting_as(admin, "authenticated", alice):  # the owner may, through the Data API
+        assert admin.execute(update, [effects, variant]).rowcount == 1
+    admin.execute(update, [effects, variant])  # kept, this time
+    me = Scope.user(alice)
+    for page in (store.page_variant_rows, store.page_variants):
+        with pytest.raises(ValidationError, match="film_effects"):
+            await page(me, image)
 
 
 def test_a_column_the_generated_types_lack_is_not_read(admin: Conn, schema_url: str) -> None:
