@@ -74,21 +74,32 @@ def test_a_wait_that_times_out_raises_and_takes_no_turn(run: Run) -> None:
     run(main())
 
 
+async def _one_held_two_waiting() -> tuple[Turns, asyncio.Future[None], asyncio.Future[None]]:
+    turns = Turns(1)
+    assert turns.try_take()
+    first = asyncio.ensure_future(turns.take(10))
+    second = asyncio.ensure_future(turns.take(10))
+    await _settle()
+    return turns, first, second
+
+
+async def _second_served_and_all_given_back(
+    turns: Turns, first: asyncio.Future[None], second: asyncio.Future[None]
+) -> None:
+    await second  # the turn went on to the next waiter
+    assert first.cancelled()
+    turns.give_back()
+    assert _free(turns) == 1
+
+
 @RUNNERS
 def test_a_caller_cancelled_while_waiting_takes_no_turn(run: Run) -> None:
     async def main() -> None:
-        turns = Turns(1)
-        assert turns.try_take()
-        first = asyncio.ensure_future(turns.take(10))
-        second = asyncio.ensure_future(turns.take(10))
-        await _settle()
+        turns, first, second = await _one_held_two_waiting()
         first.cancel()
         await _settle()
         turns.give_back()
-        await second
-        assert first.cancelled()
-        turns.give_back()
-        assert _free(turns) == 1
+        await _second_served_and_all_given_back(turns, first, second)
 
     run(main())
 
@@ -96,17 +107,10 @@ def test_a_caller_cancelled_while_waiting_takes_no_turn(run: Run) -> None:
 @RUNNERS
 def test_a_turn_handed_to_a_caller_cancelled_before_it_ran_goes_on(run: Run) -> None:
     async def main() -> None:
-        turns = Turns(1)
-        assert turns.try_take()
-        first = asyncio.ensure_future(turns.take(10))
-        second = asyncio.ensure_future(turns.take(10))
-        await _settle()
+        turns, first, second = await _one_held_two_waiting()
         turns.give_back()  # to the first, which is cancelled before it resumes
         first.cancel()
         await _settle()
-        assert first.cancelled()
-        await second  # the turn went on to the next waiter
-        turns.give_back()
-        assert _free(turns) == 1
+        await _second_served_and_all_given_back(turns, first, second)
 
     run(main())
