@@ -47,8 +47,8 @@ class Turns:
         if loop is None:
             loop = self._loop = asyncio.get_running_loop()
         waiter: asyncio.Future[bool] = loop.create_future()
+        timer = loop.call_later(timeout, _expire, waiter)  # queued only once it can expire
         self._waiters.append(waiter)
-        timer = loop.call_later(timeout, _expire, waiter)
         try:
             given = await waiter
         except BaseException:
