@@ -62,7 +62,8 @@ async def test_a_pages_plain_rows_are_its_variants_values(admin: Conn, store: St
     page = await store.page_variants(me, image, limit=2)
     assert [list(row) for row in rows.items] == [list(Variant.model_fields)] * 2
     assert [Variant.model_validate(row) for row in rows.items] == page.items
-    assert (rows.total, rows.next_cursor) == (page.total, page.next_cursor) == (3, rows.next_cursor)
+    assert (rows.total, rows.next_cursor) == (page.total, page.next_cursor)
+    assert rows.total == 3
     assert rows.next_cursor is not None
 
 
